@@ -1,0 +1,88 @@
+"""Settings: read once at the edges (CLI, UI start-up, tests) and passed down.
+
+Every field can be set with an environment variable `RAG_<FIELD>` or in a `.env` file.
+Library code never reads the environment itself.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+GeneratorName = Literal["llama-cpp", "ollama", "extractive", "scripted"]
+EmbedderName = Literal["sentence-transformers", "hashing"]
+
+# Built-in offline models, assembled by `rag setup` from packages (see rag/models/).
+DEFAULT_EMBED_MODEL = "embeddinggemma-300m"
+DEFAULT_LLM_MODEL = "qwen2.5-coder-1.5b-instruct-q4_k_m"
+
+
+def _default_home() -> Path:
+    return Path.home() / ".cache" / "rag-nl"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="RAG_", env_file=".env", env_file_encoding="utf-8", extra="ignore", frozen=True
+    )
+
+    # Where models and caches live (shared by all projects of this user).
+    home: Path = Field(default_factory=_default_home)
+    # Where this corpus's index and feedback live.
+    data_dir: Path = Path(".rag")
+    corpus_dir: Path = Path("seeds")
+    strict_corpus: bool = False  # unreadable files: error instead of warning + skip
+
+    # Embeddings: a built-in name, a sentence-transformers model name, or a folder path.
+    embedder: EmbedderName = "sentence-transformers"
+    embed_model: str = DEFAULT_EMBED_MODEL
+    embed_threads: int = Field(default=1, ge=1)
+    embed_batch_size: int = Field(default=8, ge=1)
+
+    # Chunking, in tokens of the embedding model.
+    chunk_tokens: int = Field(default=160, ge=16)
+    chunk_overlap: int = Field(default=32, ge=0)
+
+    # Vector index
+    index_type: Literal["flat", "hnsw", "ivf"] = "flat"
+
+    # Retrieval
+    retrieve_k: int = Field(default=20, ge=1)  # candidates per leg
+    top_k: int = Field(default=5, ge=1)  # passages offered to the model
+    rrf_k: int = Field(default=60, ge=1)
+    dense_weight: float = 1.0
+    lexical_weight: float = 1.0
+    recency_weight: float = 0.0  # >0 favours newer documents for "latest"-style questions
+
+    # Generation
+    generator: GeneratorName = "llama-cpp"
+    llm_model: str = DEFAULT_LLM_MODEL  # built-in name or a .gguf path
+    llm_threads: int = Field(default=1, ge=1)
+    n_ctx: int = Field(default=4096, ge=512)
+    max_answer_tokens: int = Field(default=384, ge=16)
+    temperature: float = Field(default=0.1, ge=0.0)
+    ollama_host: str = "http://127.0.0.1:11434"
+    ollama_model: str = "qwen2.5:1.5b-instruct"
+    ollama_timeout_s: float = 120.0
+
+    # Answering
+    answer_language: Literal["auto", "nl", "en"] = "auto"
+    refusal_threshold: float = 0.0  # calibrated on gold; see rag/refusal.py
+    support_threshold: float = 0.0  # minimum sentence support to keep a sentence
+    max_question_chars: int = Field(default=2000, ge=10)
+    max_history_turns: int = Field(default=6, ge=0)
+
+    @property
+    def models_dir(self) -> Path:
+        return self.home / "models"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    @property
+    def feedback_path(self) -> Path:
+        return self.data_dir / "feedback.jsonl"

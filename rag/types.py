@@ -1,0 +1,157 @@
+"""Frozen pydantic types that flow between the stages: corpus -> chunks -> index -> hits -> answer."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+ChunkKind = Literal["text", "footnote", "caption", "heading"]
+Role = Literal["user", "assistant"]
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Segment(Frozen):
+    """A run of `length` characters copied unchanged from raw[raw_start:] to text[start:]."""
+
+    start: int
+    raw_start: int
+    length: int
+
+
+class Document(Frozen):
+    """A cleaned source file. `text` is what chunks and citations point into."""
+
+    id: str  # stable: derived from the path relative to the corpus root
+    path: str  # relative to the corpus root, posix separators
+    title: str
+    date: str | None = None  # "YYYY-MM" or "YYYY-MM-DD" as found in the source
+    language: str = "nl"  # ISO 639-1
+    content_hash: str  # sha256 of the raw file bytes
+    text: str
+    # Alignment of cleaned text to raw text: characters not covered were inserted by cleaning
+    # (e.g. a space joining two lines). Lets gold quotes (raw) be mapped onto chunks (clean).
+    segments: tuple[Segment, ...] = ()
+    # Spans of `text` that are footnotes or captions, so the chunker keeps them apart.
+    regions: tuple[tuple[int, int, ChunkKind], ...] = ()
+
+
+class Chunk(Frozen):
+    """A passage of one document: document.text[start:end] == text."""
+
+    id: str  # deterministic: f"{doc_id}:{ordinal:04d}"
+    doc_id: str
+    doc_title: str
+    doc_date: str | None = None
+    ordinal: int
+    kind: ChunkKind = "text"
+    start: int
+    end: int
+    text: str
+    n_tokens: int
+    language: str = "nl"
+
+
+class Hit(Frozen):
+    """A retrieved chunk with the fused score and each leg's rank/score (None = leg missed it)."""
+
+    chunk: Chunk
+    score: float
+    rank: int  # 1-based, after fusion
+    dense_rank: int | None = None
+    dense_score: float | None = None
+    lexical_rank: int | None = None
+    lexical_score: float | None = None
+
+
+class Turn(Frozen):
+    role: Role
+    content: str
+
+
+class Citation(Frozen):
+    """Marker [n] in the answer text -> the passage it points at and the quoted span."""
+
+    n: int
+    chunk_id: str
+    doc_id: str
+    title: str
+    date: str | None = None
+    start: int  # offsets of the quoted span in the document's cleaned text
+    end: int
+    quote: str
+    support: float = 0.0  # how well the cited passage supports the sentence(s), 0..1
+
+
+class AnswerSentence(Frozen):
+    text: str
+    sources: tuple[int, ...] = ()  # citation numbers
+    support: float = 0.0
+    flag: Literal["ok", "uncited", "unsupported"] = "ok"
+
+
+class Timings(Frozen):
+    retrieve_s: float = 0.0
+    first_token_s: float | None = None
+    total_s: float = 0.0
+
+
+class Answer(Frozen):
+    question: str
+    standalone_question: str  # the follow-up rewritten for retrieval (== question when none)
+    text: str  # rendered with inline [n]
+    language: str
+    sentences: tuple[AnswerSentence, ...] = ()
+    citations: tuple[Citation, ...] = ()
+    refused: bool = False
+    refusal_reason: str | None = None
+    hits: tuple[Hit, ...] = ()  # everything retrieved
+    context_chunk_ids: tuple[str, ...] = ()  # the passages given to the model, in order [1], [2], ...
+    left_out_chunk_ids: tuple[str, ...] = ()  # retrieved but did not fit the context budget
+    dropped_sentences: tuple[str, ...] = ()  # removed by validation (unsupported / bad citation)
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    timings: Timings = Field(default_factory=Timings)
+    backend: str = ""
+    model: str = ""
+
+
+class IndexManifest(Frozen):
+    """What an index was built with; loading compares it with the current settings."""
+
+    format_version: int = 1
+    embed_model: str
+    embed_fingerprint: str  # model checksum (or name for twins): a change means re-embedding
+    dim: int
+    chunker: dict[str, int | str]
+    index_type: str
+    documents: dict[str, str]  # doc_id -> content_hash
+    n_chunks: int
+    versions: dict[str, str]  # library versions
+    created_at: datetime
+
+
+class StreamDelta(Frozen):
+    """Partial answer text as it is generated (append `text` to what came before)."""
+
+    kind: Literal["delta"] = "delta"
+    text: str
+
+
+class StreamStatus(Frozen):
+    """A progress note for the UI (e.g. 'retrieving', 'generating')."""
+
+    kind: Literal["status"] = "status"
+    message: str
+
+
+class StreamDone(Frozen):
+    kind: Literal["done"] = "done"
+    answer: Answer
+
+
+StreamEvent = StreamDelta | StreamStatus | StreamDone
