@@ -52,6 +52,7 @@ class Settings(BaseSettings):
     # Retrieval
     retrieve_k: int = Field(default=20, ge=1)  # candidates per leg
     top_k: int = Field(default=5, ge=1)  # passages offered to the model
+    max_passage_tokens: int = Field(default=110, ge=16)  # passages are trimmed to their best sentences
     rrf_k: int = Field(default=60, ge=1)
     dense_weight: float = 1.0
     lexical_weight: float = 1.0

@@ -1,0 +1,286 @@
+"""answer(): retrieve -> prompt -> generate -> validate -> Answer.
+
+`Assistant` holds what is expensive to load (index, embedder, generator) and answers many
+questions; the module-level `answer()` / `answer_stream()` keep one Assistant per Settings.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+
+import numpy as np
+
+from rag.citations import check_sentences, render_answer
+from rag.condense import condense
+from rag.config import Settings
+from rag.embedders import create_embedder
+from rag.embedders.base import Embedder
+from rag.errors import QuestionError
+from rag.generators import create_generator
+from rag.generators.base import GenerationRequest, Generator
+from rag.index.store import CorpusIndex, load_index
+from rag.language import answer_language
+from rag.output import ModelOutput, StreamingView, parse_output
+from rag.prompting import PromptPlan, answer_schema, plan_prompt
+from rag.refusal import refusal_text, retrieval_says_unanswerable
+from rag.retrieval import Retriever
+from rag.types import (
+    Answer,
+    Chunk,
+    Document,
+    Frozen,
+    Hit,
+    StreamDelta,
+    StreamDone,
+    StreamEvent,
+    StreamStatus,
+    Timings,
+    Turn,
+)
+
+
+class AssistantInfo(Frozen):
+    generator: str
+    model: str
+    embed_model: str
+    n_documents: int
+    n_chunks: int
+    index_created_at: datetime | None = None
+
+
+class Assistant:
+    def __init__(
+        self, settings: Settings, *, index: CorpusIndex, embedder: Embedder, generator: Generator
+    ) -> None:
+        self.settings = settings
+        self.index = index
+        self.embedder = embedder
+        self.generator = generator
+        self.retriever = Retriever.from_index(index, embedder, settings)
+        self._chunks = {c.id: c for c in index.chunks}
+        self._documents = {d.id: d for d in index.documents}
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Assistant:
+        embedder = create_embedder(settings)
+        index = load_index(settings, embedder)
+        return cls(settings, index=index, embedder=embedder, generator=create_generator(settings))
+
+    def with_settings(self, **overrides: object) -> Assistant:
+        """Same index and embedder; another generator, passage count or language."""
+        settings = self.settings.model_copy(update=overrides)
+        generator_keys = {"generator", "llm_model", "llm_threads", "n_ctx", "ollama_host", "ollama_model"}
+        changed = any(getattr(settings, k) != getattr(self.settings, k) for k in generator_keys)
+        generator = create_generator(settings) if changed else self.generator
+        return Assistant(settings, index=self.index, embedder=self.embedder, generator=generator)
+
+    @property
+    def documents(self) -> Sequence[Document]:
+        return self.index.documents
+
+    def document(self, doc_id: str) -> Document:
+        return self._documents[doc_id]
+
+    def chunk(self, chunk_id: str) -> Chunk:
+        return self._chunks[chunk_id]
+
+    def info(self) -> AssistantInfo:
+        return AssistantInfo(
+            generator=self.generator.name,
+            model=self.generator.model,
+            embed_model=self.embedder.name,
+            n_documents=len(self.index.documents),
+            n_chunks=len(self.index.chunks),
+            index_created_at=self.index.manifest.created_at,
+        )
+
+    def answer(self, question: str, history: Sequence[Turn] | None = None, **options: object) -> Answer:
+        for event in self.stream(question, history, **options):  # type: ignore[arg-type]
+            if isinstance(event, StreamDone):
+                return event.answer
+        raise AssertionError("stream ended without an answer")  # pragma: no cover
+
+    def stream(
+        self,
+        question: str,
+        history: Sequence[Turn | dict[str, str]] | None = None,
+        *,
+        top_k: int | None = None,
+        language: str | None = None,
+        generator: Generator | None = None,
+    ) -> Iterator[StreamEvent]:
+        """Yield status notes, answer text as it is generated, then the validated Answer."""
+        question = self._check_question(question)
+        turns = _bounded(history, self.settings.max_history_turns)
+        gen = generator or self.generator
+        lang = self._language(question, turns, language)
+        started = time.perf_counter()
+        yield StreamStatus(message="retrieving")
+        standalone = condense(question, turns, gen, lang) if turns else question
+        hits = self.retriever.search(standalone, k=(top_k or self.settings.top_k) + 3)
+        retrieved = time.perf_counter()
+        base = _Draft(question, standalone, lang, hits, gen, started, retrieved)
+        if retrieval_says_unanswerable(hits, self.settings.refusal_threshold):
+            yield StreamDone(answer=base.refusal("no passage is close enough to the question"))
+            return
+        plan = plan_prompt(
+            standalone,
+            hits,
+            language=lang,
+            count_tokens=gen.count_tokens,
+            context_size=gen.context_size,
+            max_answer_tokens=self.settings.max_answer_tokens,
+            top_k=top_k or self.settings.top_k,
+            max_passage_tokens=self.settings.max_passage_tokens,
+            original_question=question if turns else None,
+        )
+        yield StreamStatus(message="generating")
+        output = yield from self._generate(gen, plan, base)
+        yield StreamDone(answer=self._finish(output, plan, base))
+
+    # -- steps -------------------------------------------------------------------------------
+
+    def _check_question(self, question: str) -> str:
+        text = " ".join(question.split())
+        if not text:
+            raise QuestionError("the question is empty; type a question about the documents")
+        limit = self.settings.max_question_chars
+        if len(text) > limit:
+            raise QuestionError(
+                f"the question is {len(text)} characters long; the limit is {limit} "
+                "(shorten it, or raise RAG_MAX_QUESTION_CHARS)"
+            )
+        return text
+
+    def _language(self, question: str, history: Sequence[Turn], override: str | None) -> str:
+        chosen = override or self.settings.answer_language
+        if chosen != "auto":
+            return chosen
+        previous = next((t.content for t in reversed(history) if t.role == "user"), None)
+        default = answer_language(previous) if previous else "nl"
+        return answer_language(question, default)
+
+    def _generate(self, gen: Generator, plan: PromptPlan, draft: _Draft) -> Iterator[StreamEvent]:
+        request = GenerationRequest(
+            task="answer",
+            messages=plan.messages,
+            schema=answer_schema(len(plan.passages)),
+            max_tokens=self.settings.max_answer_tokens,
+            temperature=self.settings.temperature,
+            question=draft.standalone,
+            language=draft.language,
+            passages=tuple(p.passage for p in plan.passages),
+        )
+        view = StreamingView()
+        pieces: list[str] = []
+        for piece in gen.stream(request):
+            if draft.first_token is None:
+                draft.first_token = time.perf_counter()
+            pieces.append(piece)
+            delta = view.feed(piece)
+            if delta:
+                yield StreamDelta(text=delta)
+        draft.completion = "".join(pieces)
+        output = parse_output(draft.completion)
+        return output
+
+    def _finish(self, output: ModelOutput, plan: PromptPlan, draft: _Draft) -> Answer:
+        draft.plan = plan
+        if not output.answerable:
+            said = " ".join(s.text for s in output.sentences).strip()
+            return draft.refusal(f"the model found no answer in the passages: {said}" if said else "the model found no answer in the passages")
+        checked = check_sentences(
+            output.sentences,
+            plan.passages,
+            question=draft.standalone,
+            language=draft.language,
+            threshold=self.settings.support_threshold,
+            similarity=self._similarity,
+        )
+        if not checked.sentences:
+            return draft.refusal("no sentence of the generated answer is supported by the passages", checked.dropped)
+        return draft.answer(
+            text=render_answer(checked.sentences),
+            sentences=checked.sentences,
+            citations=checked.citations,
+            dropped_sentences=checked.dropped,
+        )
+
+    def _similarity(self, sentence: str, passages: Sequence[str]) -> list[float]:
+        query = self.embedder.embed_query(sentence)
+        vectors = self.embedder.embed_documents(list(passages))
+        return [float(x) for x in np.asarray(vectors) @ np.asarray(query)]
+
+
+def _bounded(history: Sequence[Turn | dict[str, str]] | None, max_turns: int) -> tuple[Turn, ...]:
+    """The last `max_turns` exchanges (user + assistant) of the conversation, as Turns."""
+    turns = tuple(t if isinstance(t, Turn) else Turn.model_validate(t) for t in history or ())
+    return turns[-2 * max_turns :] if max_turns else ()
+
+
+class _Draft:
+    """What is known about an answer while it is being made; builds the final Answer."""
+
+    def __init__(
+        self, question: str, standalone: str, language: str, hits: list[Hit], gen: Generator,
+        started: float, retrieved: float,
+    ) -> None:  # fmt: skip
+        self.question, self.standalone, self.language = question, standalone, language
+        self.hits, self.gen, self.started, self.retrieved = hits, gen, started, retrieved
+        self.first_token: float | None = None
+        self.completion = ""
+        self.plan: PromptPlan | None = None
+
+    def refusal(self, reason: str, dropped: Sequence[str] = ()) -> Answer:
+        text = refusal_text(self.language)
+        return self.answer(text=text, refused=True, refusal_reason=reason, dropped_sentences=tuple(dropped))
+
+    def answer(self, **fields: object) -> Answer:
+        now = time.perf_counter()
+        plan = self.plan
+        return Answer(
+            question=self.question,
+            standalone_question=self.standalone,
+            language=self.language,
+            hits=tuple(self.hits),
+            context_chunk_ids=tuple(p.chunk.id for p in plan.passages) if plan else (),
+            left_out_chunk_ids=plan.left_out if plan else (),
+            prompt_tokens=plan.prompt_tokens if plan else 0,
+            completion_tokens=self.gen.count_tokens(self.completion) if self.completion else 0,
+            timings=Timings(
+                retrieve_s=round(self.retrieved - self.started, 4),
+                first_token_s=None if self.first_token is None else round(self.first_token - self.started, 4),
+                total_s=round(now - self.started, 4),
+            ),
+            backend=self.gen.name,
+            model=self.gen.model,
+            **fields,  # type: ignore[arg-type]
+        )
+
+
+_assistants: dict[str, Assistant] = {}
+_lock = threading.Lock()
+
+
+def _assistant(settings: Settings | None) -> Assistant:
+    settings = settings or Settings()
+    key = settings.model_dump_json()
+    with _lock:
+        if key not in _assistants:
+            _assistants[key] = Assistant.from_settings(settings)
+        return _assistants[key]
+
+
+def answer(question: str, history: Sequence[Turn] | None = None, *, settings: Settings | None = None) -> Answer:
+    """Answer `question` from the indexed documents, with validated inline citations."""
+    return _assistant(settings).answer(question, history)
+
+
+def answer_stream(
+    question: str, history: Sequence[Turn] | None = None, *, settings: Settings | None = None
+) -> Iterator[StreamEvent]:
+    """Like answer(), but yields StreamStatus / StreamDelta events before the final StreamDone."""
+    return _assistant(settings).stream(question, history)
