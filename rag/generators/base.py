@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, Literal, Protocol, runtime_checkable
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from rag.types import Frozen
 
@@ -41,7 +41,7 @@ class GenerationRequest(Frozen):
     language: str = "nl"
     passages: tuple[Passage, ...] = ()
 
-    model_config = {"frozen": True, "extra": "forbid", "populate_by_name": True}
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
 
 @runtime_checkable
