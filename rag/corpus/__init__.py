@@ -1,0 +1,32 @@
+"""The corpus pipeline: load a folder of .txt/.md files, clean them with an alignment back to the
+raw text, split sentences, chunk by tokens, and show the result."""
+
+from rag.corpus.align import clean_span_to_raw, find_quote, gold_normalise, raw_span_to_clean
+from rag.corpus.chunk import chunk_document, chunk_documents
+from rag.corpus.clean import CleanResult, clean_text
+from rag.corpus.display import chunk_in_context, documents_table
+from rag.corpus.load import CorpusLoad, SkippedFile, load_corpus, read_raw
+from rag.corpus.sentences import split_sentences
+
+# Bump when cleaning or chunking changes what chunks come out: the index manifest records it, and
+# a different value makes `rag ingest` rebuild.
+CHUNKER_VERSION = "1"
+
+__all__ = [
+    "CHUNKER_VERSION",
+    "CleanResult",
+    "CorpusLoad",
+    "SkippedFile",
+    "chunk_document",
+    "chunk_documents",
+    "chunk_in_context",
+    "clean_span_to_raw",
+    "clean_text",
+    "documents_table",
+    "find_quote",
+    "gold_normalise",
+    "load_corpus",
+    "raw_span_to_clean",
+    "read_raw",
+    "split_sentences",
+]
