@@ -1,10 +1,10 @@
 """Local, private question answering over your documents, with verified inline citations.
 
-    >>> from rag import answer
-    >>> result = answer("Waarom plaatst Rusland kernwapens in Belarus?")
-    >>> print(result.text)            # Dutch, with [n] markers
-    >>> for c in result.citations:    # each marker -> the exact passage it rests on
-    ...     print(c.n, c.title, c.quote)
+>>> from rag import answer
+>>> result = answer("Waarom plaatst Rusland kernwapens in Belarus?")
+>>> print(result.text)            # Dutch, with [n] markers
+>>> for c in result.citations:    # each marker -> the exact passage it rests on
+...     print(c.n, c.title, c.quote)
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from rag.text import content_terms, fold, numbers
 from rag.types import AnswerSentence, Citation
 
 # (sentence, passages) -> cosine similarity of the sentence with each passage (cross-lingual).
-Similarity = Callable[[str, Sequence[str]], list[float]]
+Similarity = Callable[[str, Sequence[PlannedPassage]], list[float]]
 
 _NUMBER_WORDS = {
     "twee": "2", "drie": "3", "vier": "4", "vijf": "5", "zes": "6", "zeven": "7", "acht": "8",
@@ -54,11 +54,13 @@ class Checked:
     dropped: tuple[str, ...]
 
 
-def _scores(sentence: str, passages: Sequence[PlannedPassage], lang: str, sim: Similarity | None) -> list[float]:
+def _scores(
+    sentence: str, passages: Sequence[PlannedPassage], lang: str, sim: Similarity | None
+) -> list[float]:
     lexical = [lexical_support(sentence, p.passage.text, lang) for p in passages]
     if sim is None or not passages:
         return lexical
-    cosines = sim(sentence, [p.passage.text for p in passages])
+    cosines = sim(sentence, passages)
     semantic = [min(1.0, max(0.0, (c - SIM_LOW) / (SIM_HIGH - SIM_LOW))) for c in cosines]
     return [max(a, b) for a, b in zip(lexical, semantic, strict=True)]
 

@@ -48,8 +48,11 @@ def close_json(text: str) -> str:
     out = text
     if in_string:
         out = re.sub(r"\\u[0-9a-fA-F]{0,3}$|\\$", "", out) + '"'
-    out = re.sub(r"[,:]\s*$", "", out.rstrip())
-    out = re.sub(r'(\{|,)\s*"[^"]*"$', r"\1", out)  # a dangling key with no value
+    previous = None
+    while previous != out:  # drop a trailing comma, colon, or a key that has no value yet
+        previous = out
+        out = re.sub(r"[,:]\s*$", "", out.rstrip())
+        out = re.sub(r'([{,])\s*"[^"]*"$', r"\1", out)
     return out + "".join(reversed(stack))
 
 

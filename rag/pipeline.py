@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Generator as Gen
 from collections.abc import Iterator, Sequence
 from datetime import datetime
+from typing import Any
 
 import numpy as np
 
@@ -24,7 +26,7 @@ from rag.generators.base import GenerationRequest, Generator
 from rag.index.store import CorpusIndex, load_index
 from rag.language import answer_language
 from rag.output import ModelOutput, StreamingView, parse_output
-from rag.prompting import PromptPlan, answer_schema, plan_prompt
+from rag.prompting import PlannedPassage, PromptPlan, answer_schema, plan_prompt
 from rag.refusal import refusal_text, retrieval_says_unanswerable
 from rag.retrieval import Retriever
 from rag.types import (
@@ -62,6 +64,8 @@ class Assistant:
         self.retriever = Retriever.from_index(index, embedder, settings)
         self._chunks = {c.id: c for c in index.chunks}
         self._documents = {d.id: d for d in index.documents}
+        self._positions = {c.id: i for i, c in enumerate(index.chunks)}
+        self._vectors: np.ndarray[Any, np.dtype[np.float32]] | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Assistant:
@@ -163,7 +167,9 @@ class Assistant:
         default = answer_language(previous) if previous else "nl"
         return answer_language(question, default)
 
-    def _generate(self, gen: Generator, plan: PromptPlan, draft: _Draft) -> Iterator[StreamEvent]:
+    def _generate(
+        self, gen: Generator, plan: PromptPlan, draft: _Draft
+    ) -> Gen[StreamEvent, None, ModelOutput]:
         request = GenerationRequest(
             task="answer",
             messages=plan.messages,
@@ -191,7 +197,11 @@ class Assistant:
         draft.plan = plan
         if not output.answerable:
             said = " ".join(s.text for s in output.sentences).strip()
-            return draft.refusal(f"the model found no answer in the passages: {said}" if said else "the model found no answer in the passages")
+            return draft.refusal(
+                f"the model found no answer in the passages: {said}"
+                if said
+                else "the model found no answer in the passages"
+            )
         checked = check_sentences(
             output.sentences,
             plan.passages,
@@ -201,7 +211,9 @@ class Assistant:
             similarity=self._similarity,
         )
         if not checked.sentences:
-            return draft.refusal("no sentence of the generated answer is supported by the passages", checked.dropped)
+            return draft.refusal(
+                "no sentence of the generated answer is supported by the passages", checked.dropped
+            )
         return draft.answer(
             text=render_answer(checked.sentences),
             sentences=checked.sentences,
@@ -209,10 +221,13 @@ class Assistant:
             dropped_sentences=checked.dropped,
         )
 
-    def _similarity(self, sentence: str, passages: Sequence[str]) -> list[float]:
-        query = self.embedder.embed_query(sentence)
-        vectors = self.embedder.embed_documents(list(passages))
-        return [float(x) for x in np.asarray(vectors) @ np.asarray(query)]
+    def _similarity(self, sentence: str, passages: Sequence[PlannedPassage]) -> list[float]:
+        """Cosine of the sentence with each passage's chunk vector (cross-lingual support)."""
+        if self._vectors is None:
+            self._vectors = self.index.vectors.reconstruct_all()
+        query = np.asarray(self.embedder.embed_query(sentence))
+        rows = [self._positions[p.chunk.id] for p in passages]
+        return [float(x) for x in self._vectors[rows] @ query]
 
 
 def _bounded(history: Sequence[Turn | dict[str, str]] | None, max_turns: int) -> tuple[Turn, ...]:
@@ -274,7 +289,9 @@ def _assistant(settings: Settings | None) -> Assistant:
         return _assistants[key]
 
 
-def answer(question: str, history: Sequence[Turn] | None = None, *, settings: Settings | None = None) -> Answer:
+def answer(
+    question: str, history: Sequence[Turn] | None = None, *, settings: Settings | None = None
+) -> Answer:
     """Answer `question` from the indexed documents, with validated inline citations."""
     return _assistant(settings).answer(question, history)
 

@@ -60,7 +60,10 @@ def answer_schema(n_passages: int) -> dict[str, Any]:
         source = {"type": "integer", "enum": [0]}
     sentence = {
         "type": "object",
-        "properties": {"text": {"type": "string"}, "sources": {"type": "array", "items": source, "maxItems": 3}},
+        "properties": {
+            "text": {"type": "string"},
+            "sources": {"type": "array", "items": source, "maxItems": 3},
+        },
         "required": ["text", "sources"],
     }
     return {
@@ -140,7 +143,9 @@ def plan_prompt(
     Nothing is cut silently: hits that do not fit are listed in `left_out`.
     """
     budget = context_size - max_answer_tokens
-    fixed = count_tokens(SYSTEM_PROMPT) + count_tokens(user_message(question, language, [], original_question))
+    fixed = count_tokens(SYSTEM_PROMPT) + count_tokens(
+        user_message(question, language, [], original_question)
+    )
     used = fixed + 2 * TEMPLATE_OVERHEAD
     planned: list[PlannedPassage] = []
     left_out: list[str] = []

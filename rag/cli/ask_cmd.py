@@ -24,7 +24,9 @@ def print_answer_sources(answer: Answer) -> None:
     console.print("\n[bold]Sources[/]")
     for c in answer.citations:
         date = f", {c.date}" if c.date else ""
-        console.print(f"[bold cyan][{c.n}][/] {escape(c.title)}{date} [dim]({c.chunk_id}, {c.start}-{c.end})[/]")
+        console.print(
+            f"[bold cyan][{c.n}][/] {escape(c.title)}{date} [dim]({c.chunk_id}, {c.start}-{c.end})[/]"
+        )
         console.print(f"    “{escape(c.quote)}”")
     if answer.dropped_sentences:
         console.print(f"[yellow]{len(answer.dropped_sentences)} unsupported sentence(s) removed.[/]")

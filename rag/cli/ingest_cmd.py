@@ -1,0 +1,96 @@
+"""`rag ingest` builds or updates the index; `rag inspect CHUNK_ID` shows one chunk in its document."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, get_args
+
+import typer
+from rich.markup import escape
+
+from rag.cli.common import console, err_console, friendly_errors, load_settings
+from rag.config import EmbedderName
+from rag.errors import ConfigError
+
+if TYPE_CHECKING:  # imported lazily at run time: `rag --help` stays fast
+    from rag.index.ingest import IngestResult
+
+EMBEDDERS = get_args(EmbedderName)
+
+
+def _print_ingest(result: IngestResult) -> None:
+    from rag.corpus import documents_table
+
+    for skipped in result.load.skipped:
+        err_console.print(f"[yellow]warning:[/] skipped {escape(skipped.path)}: {escape(skipped.reason)}")
+    console.print(documents_table(result.load, list(result.chunks)))
+    if result.up_to_date:
+        console.print(
+            f"index up to date: {len(result.load.documents)} documents, {len(result.chunks)} chunks "
+            f"in {result.index_dir} ({result.seconds:.1f} s)"
+        )
+        return
+    embedded, reused = (result.stats.embedded, result.stats.reused) if result.stats else (0, 0)
+    console.print(
+        f"indexed {len(result.load.documents)} documents, {len(result.chunks)} chunks "
+        f"({embedded} embedded, {reused} reused from cache) into {result.index_dir} "
+        f"in {result.seconds:.1f} s"
+    )
+
+
+def _suggest(index_chunk_ids: list[str], wanted: str) -> str:
+    prefix = wanted.split(":", 1)[0]
+    close = [chunk_id for chunk_id in index_chunk_ids if chunk_id.startswith(prefix)][:5]
+    hint = f" Chunks of {prefix!r}: {', '.join(close)}." if close else ""
+    return f"no chunk {wanted!r} in the index.{hint} Find chunk ids with 'rag search QUESTION'."
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    @friendly_errors
+    def ingest(
+        corpus: Annotated[
+            Path | None, typer.Option("--corpus", help="Folder of .txt/.md files (default: settings).")
+        ] = None,
+        rebuild: Annotated[
+            bool, typer.Option("--rebuild", help="Rebuild even if nothing changed (cached vectors reused).")
+        ] = False,
+        embedder: Annotated[
+            str | None, typer.Option("--embedder", help=f"Embedding backend: {', '.join(EMBEDDERS)}.")
+        ] = None,
+    ) -> None:
+        """Index the corpus folder. Only new or changed text is embedded; unchanged corpora are skipped."""
+        from rag.index.ingest import ingest_corpus
+
+        if embedder is not None and embedder not in EMBEDDERS:
+            raise ConfigError(
+                f"unknown embedder {embedder!r}; use --embedder with one of {', '.join(EMBEDDERS)}"
+            )
+        settings = load_settings(corpus_dir=corpus, embedder=embedder)
+        _print_ingest(ingest_corpus(settings, rebuild=rebuild, progress=True))
+
+    @app.command()
+    @friendly_errors
+    def inspect(
+        chunk_id: Annotated[str, typer.Argument(help="A chunk id as shown by 'rag search', e.g. doc:0003.")],
+    ) -> None:
+        """Show one chunk in the context of its document, with its offsets and neighbours."""
+        from rag.corpus import chunk_in_context
+        from rag.index.store import load_index
+
+        index = load_index(load_settings(), None)
+        chunk = index.get_chunk(chunk_id)
+        document = index.get_document(chunk.doc_id) if chunk else None
+        if chunk is None or document is None:
+            err_console.print(
+                f"[bold red]error:[/] {escape(_suggest([c.id for c in index.chunks], chunk_id))}"
+            )
+            raise typer.Exit(1)
+        siblings = [c.id for c in index.chunks_of(chunk.doc_id)]
+        position = siblings.index(chunk.id)
+        console.print(
+            f"[bold]{escape(chunk.id)}[/] · {escape(document.title)} · {document.date or 'no date'} · "
+            f"{chunk.kind} · chars {chunk.start}-{chunk.end} · {chunk.n_tokens} tokens · "
+            f"chunk {position + 1} of {len(siblings)} · {escape(document.path)}"
+        )
+        console.print(chunk_in_context(document, chunk))

@@ -1,0 +1,63 @@
+"""ingest_corpus: folder -> documents -> chunks -> vectors -> saved index, doing as little as it can.
+
+If the saved index was built from exactly these documents with these settings, nothing is
+chunked, embedded or saved, and the embedding model is never loaded ("index up to date").
+Otherwise only chunks whose text is new to this model are embedded (see store.build_index).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from rag.config import Settings
+from rag.corpus import CorpusLoad, chunk_documents, load_corpus
+from rag.embedders import Embedder, create_embedder
+from rag.errors import CorpusError
+from rag.index.store import BuildStats, build_index, index_up_to_date, load_index, save_index
+from rag.types import Chunk
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    load: CorpusLoad  # .documents, and .skipped: files that could not be read
+    chunks: Sequence[Chunk]
+    up_to_date: bool  # nothing changed: the saved index was kept as it was
+    stats: BuildStats | None  # None when up to date
+    index_dir: Path
+    seconds: float
+
+
+def ingest_corpus(
+    settings: Settings,
+    *,
+    rebuild: bool = False,
+    progress: bool = False,
+    embedder: Embedder | None = None,
+) -> IngestResult:
+    """Bring the index in `settings.index_dir` up to date with `settings.corpus_dir`.
+
+    `rebuild=True` skips the up-to-date shortcut and writes a fresh index (the embedding cache
+    still spares re-embedding text this model has seen).
+    """
+    started = time.perf_counter()
+    load = load_corpus(settings.corpus_dir, strict=settings.strict_corpus)
+    if not load.documents:
+        raise CorpusError(
+            f"no readable documents in {settings.corpus_dir}; add .txt or .md files or pass --corpus DIR"
+        )
+    embedder = embedder or create_embedder(settings)
+    if not rebuild and index_up_to_date(settings, embedder, load.documents):
+        saved = load_index(settings, None).chunks
+        return IngestResult(load, saved, True, None, settings.index_dir, time.perf_counter() - started)
+    chunks = chunk_documents(
+        load.documents,
+        embedder.count_tokens,
+        target_tokens=settings.chunk_tokens,
+        overlap_tokens=settings.chunk_overlap,
+    )
+    index = build_index(settings, embedder, load.documents, chunks, progress=progress)
+    save_index(index, settings.index_dir)
+    return IngestResult(load, chunks, False, index.stats, settings.index_dir, time.perf_counter() - started)

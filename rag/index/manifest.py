@@ -1,0 +1,99 @@
+"""What an index was built with (IndexManifest), and the check that it still fits the settings."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rag.config import Settings
+from rag.embedders.base import Embedder
+from rag.errors import IndexMismatchError
+from rag.types import Document, IndexManifest
+
+FORMAT_VERSION = 1
+_REBUILD = "run 'rag ingest --rebuild'"
+
+
+def chunker_version() -> str:
+    """The chunker's own version (rag.corpus.CHUNKER_VERSION): a new chunker means new chunks."""
+    return str(getattr(importlib.import_module("rag.corpus"), "CHUNKER_VERSION", "1"))
+
+
+def chunker_config(settings: Settings) -> dict[str, int | str]:
+    return {
+        "chunk_tokens": settings.chunk_tokens,
+        "chunk_overlap": settings.chunk_overlap,
+        "version": chunker_version(),
+    }
+
+
+def _version(package: str) -> str | None:
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def library_versions(embedder: Embedder) -> dict[str, str]:
+    packages = ["rag-nl", "faiss-cpu", "numpy"]
+    if embedder.name != "hashing":
+        packages += ["sentence-transformers", "transformers", "torch"]
+    found = {package: _version(package) for package in packages}
+    return {package: version for package, version in found.items() if version is not None}
+
+
+def make_manifest(
+    settings: Settings, embedder: Embedder, documents: Sequence[Document], n_chunks: int
+) -> IndexManifest:
+    return IndexManifest(
+        format_version=FORMAT_VERSION,
+        embed_model=embedder.name,
+        embed_fingerprint=embedder.fingerprint,
+        dim=embedder.dim,
+        chunker=chunker_config(settings),
+        index_type=settings.index_type,
+        documents={doc.id: doc.content_hash for doc in documents},
+        n_chunks=n_chunks,
+        versions=library_versions(embedder),
+        created_at=datetime.now(UTC),
+    )
+
+
+def _differences(
+    manifest: IndexManifest, settings: Settings, embedder: Embedder | None, check_dim: bool
+) -> list[str]:
+    pairs: list[tuple[str, object, object]] = [
+        ("index format", manifest.format_version, FORMAT_VERSION),
+        ("chunker settings", manifest.chunker, chunker_config(settings)),
+        ("index type", manifest.index_type, settings.index_type),
+    ]
+    if embedder is not None:
+        pairs.insert(0, ("embedding model", manifest.embed_model, embedder.name))
+        pairs.insert(1, ("model fingerprint", manifest.embed_fingerprint, embedder.fingerprint))
+        if check_dim:
+            pairs.insert(2, ("dimension", manifest.dim, embedder.dim))
+    return [f"{what} {built!r} (settings: {now!r})" for what, built, now in pairs if built != now]
+
+
+def check_manifest(
+    manifest: IndexManifest,
+    settings: Settings,
+    embedder: Embedder | None,
+    *,
+    directory: Path,
+    check_dim: bool = True,
+) -> None:
+    """Raise IndexMismatchError naming every difference between the index and the settings.
+
+    `embedder=None` skips the model checks (for commands that never embed, e.g. `rag inspect`);
+    `check_dim=False` avoids loading a model just to learn its dimension (its fingerprint
+    already pins it).
+    """
+    differences = _differences(manifest, settings, embedder, check_dim)
+    if differences:
+        raise IndexMismatchError(
+            f"the index in {directory} was built with " + "; ".join(differences) + f"; {_REBUILD}"
+        )

@@ -1,0 +1,236 @@
+"""CorpusIndex: documents + chunks + their vectors + the manifest, built incrementally and saved safely.
+
+`build_index` embeds only chunks whose text it has not embedded before with the same model (the
+embedding cache), `save_index` writes a new verified generation atomically (see persist.py), and
+`load_index` refuses an index that is missing, damaged or built with other settings.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TypeVar
+
+import numpy as np
+from pydantic import BaseModel, ValidationError
+from rich.progress import Progress
+
+from rag.config import Settings
+from rag.embedders.base import Embedder, Vectors
+from rag.errors import CorpusError, IndexCorruptError, IndexMismatchError, IndexMissingError
+from rag.index.embed_cache import EmbeddingCache, cache_dir, text_key
+from rag.index.faiss_store import FaissIndex
+from rag.index.manifest import check_manifest, make_manifest
+from rag.index.persist import current_generation, read_json, save_files
+from rag.types import Chunk, Document, Frozen, IndexManifest
+
+MANIFEST, DOCUMENTS, CHUNKS, VECTORS = "manifest.json", "documents.jsonl", "chunks.jsonl", "vectors.faiss"
+FILES = (MANIFEST, DOCUMENTS, CHUNKS, VECTORS)
+_REBUILD = "run 'rag ingest --rebuild'"
+M = TypeVar("M", bound=BaseModel)
+
+
+class BuildStats(Frozen):
+    """What one build did: chunks embedded now versus reused from the embedding cache.
+
+    Counts chunks (embedded + reused == number of chunks); identical texts are embedded once.
+    """
+
+    embedded: int
+    reused: int
+    seconds: float
+
+
+class CorpusIndex:
+    """Everything retrieval needs about a corpus; positions in `vectors` follow `chunks`."""
+
+    def __init__(
+        self,
+        manifest: IndexManifest,
+        documents: Sequence[Document],
+        chunks: Sequence[Chunk],
+        vectors: FaissIndex,
+        stats: BuildStats | None = None,
+    ) -> None:
+        self.manifest = manifest
+        self.documents = tuple(documents)
+        self.chunks = tuple(chunks)
+        self.vectors = vectors
+        self.stats = stats
+        self._documents = {doc.id: doc for doc in self.documents}
+        self._chunks = {chunk.id: chunk for chunk in self.chunks}
+
+    def get_chunk(self, chunk_id: str) -> Chunk | None:
+        return self._chunks.get(chunk_id)
+
+    def get_document(self, doc_id: str) -> Document | None:
+        return self._documents.get(doc_id)
+
+    def chunks_of(self, doc_id: str) -> list[Chunk]:
+        return [chunk for chunk in self.chunks if chunk.doc_id == doc_id]
+
+    def search(self, query: Vectors, k: int) -> list[tuple[Chunk, float]]:
+        """Dense leg: the k chunks nearest to an embedded query, best first."""
+        scores, positions = self.vectors.search(query, k)
+        return [(self.chunks[int(pos)], float(score)) for score, pos in zip(scores, positions, strict=True)]
+
+
+def _check_chunks(documents: Sequence[Document], chunks: Sequence[Chunk]) -> None:
+    doc_ids = {doc.id for doc in documents}
+    if len(doc_ids) != len(documents):
+        raise CorpusError("two documents share an id; give every file a distinct path")
+    if len({chunk.id for chunk in chunks}) != len(chunks):
+        raise CorpusError("two chunks share an id; the chunker must number chunks per document")
+    orphans = sorted({chunk.doc_id for chunk in chunks} - doc_ids)
+    if orphans:
+        raise CorpusError(
+            f"chunks point at unknown documents {orphans[:3]}; pass the documents they came from"
+        )
+
+
+def _embed_missing(
+    embedder: Embedder, texts: dict[str, str], cache: EmbeddingCache, group: int, progress: bool
+) -> dict[str, Vectors]:
+    """Embed `texts` (key -> text) in groups, caching each group so an interrupted ingest resumes."""
+    keys = list(texts)
+    vectors: dict[str, Vectors] = {}
+    with Progress(disable=not progress) as bar:
+        task = bar.add_task("Embedding chunks", total=len(keys))
+        for start in range(0, len(keys), group):
+            batch = keys[start : start + group]
+            matrix = embedder.embed_documents([texts[key] for key in batch])
+            if matrix.shape != (len(batch), embedder.dim):
+                raise IndexMismatchError(
+                    f"the embedder returned shape {matrix.shape} for {len(batch)} texts "
+                    f"(expected dimension {embedder.dim}); check RAG_EMBED_MODEL"
+                )
+            fresh = dict(zip(batch, matrix, strict=True))
+            cache.put_many(fresh)
+            vectors.update(fresh)
+            bar.advance(task, len(batch))
+    return vectors
+
+
+def build_index(
+    settings: Settings,
+    embedder: Embedder,
+    documents: Sequence[Document],
+    chunks: Sequence[Chunk],
+    *,
+    progress: bool = False,
+) -> CorpusIndex:
+    """Embed the chunks (reusing cached vectors of unchanged text) and index them in chunk order."""
+    started = time.perf_counter()
+    _check_chunks(documents, chunks)
+    keys = [text_key(chunk.text) for chunk in chunks]
+    cache = EmbeddingCache(cache_dir(settings.home, embedder.fingerprint), embedder.dim)
+    vectors = cache.get_many(keys)
+    missing = {key: chunk.text for key, chunk in zip(keys, chunks, strict=True) if key not in vectors}
+    group = max(64, settings.embed_batch_size * 8)
+    vectors.update(_embed_missing(embedder, missing, cache, group, progress))
+    store = FaissIndex(embedder.dim, settings.index_type, threads=settings.embed_threads)
+    matrix = np.stack([vectors[key] for key in keys]) if keys else np.zeros((0, embedder.dim), np.float32)
+    store.add(matrix)
+    manifest = make_manifest(settings, embedder, documents, len(chunks))
+    reused = sum(1 for key in keys if key not in missing)
+    stats = BuildStats(embedded=len(keys) - reused, reused=reused, seconds=time.perf_counter() - started)
+    return CorpusIndex(manifest, documents, chunks, store, stats)
+
+
+def _jsonl(models: Sequence[BaseModel]) -> str:
+    return "".join(model.model_dump_json() + "\n" for model in models)
+
+
+def save_index(index: CorpusIndex, directory: Path) -> Path:
+    """Save atomically: a crash mid-save leaves the previous index loadable. Returns the folder."""
+    return save_files(
+        directory,
+        {
+            MANIFEST: lambda path: path.write_text(
+                index.manifest.model_dump_json(indent=2), encoding="utf-8"
+            ),
+            DOCUMENTS: lambda path: path.write_text(_jsonl(index.documents), encoding="utf-8"),
+            CHUNKS: lambda path: path.write_text(_jsonl(index.chunks), encoding="utf-8"),
+            VECTORS: index.vectors.save,
+        },
+    )
+
+
+def _read_models(path: Path, model: type[M]) -> list[M]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+        return [model.model_validate_json(line) for line in lines if line.strip()]
+    except (OSError, UnicodeDecodeError, ValidationError) as exc:
+        raise IndexCorruptError(f"cannot read {path} ({exc}); {_REBUILD}") from exc
+
+
+def _parse_manifest(path: Path) -> IndexManifest:
+    try:
+        return IndexManifest.model_validate(read_json(path))
+    except ValidationError as exc:
+        raise IndexCorruptError(f"{path} is not a valid index manifest ({exc}); {_REBUILD}") from exc
+
+
+def read_manifest(directory: Path) -> IndexManifest:
+    """The manifest of the live index (verified), without loading vectors or chunks."""
+    return _parse_manifest(current_generation(directory, (MANIFEST,)) / MANIFEST)
+
+
+def load_index(
+    settings: Settings, embedder: Embedder | None, *, directory: Path | None = None
+) -> CorpusIndex:
+    """Load and verify the index; `embedder=None` skips the model checks (for commands that never embed).
+
+    Raises IndexMissingError, IndexCorruptError (damaged or inconsistent files) or
+    IndexMismatchError (built with another model, chunker or index type).
+    """
+    directory = directory or settings.index_dir
+    folder = current_generation(directory, FILES)
+    manifest = _parse_manifest(folder / MANIFEST)
+    check_manifest(manifest, settings, embedder, directory=directory)
+    documents = _read_models(folder / DOCUMENTS, Document)
+    chunks = _read_models(folder / CHUNKS, Chunk)
+    vectors = FaissIndex.load(
+        folder / VECTORS, index_type=settings.index_type, threads=settings.embed_threads
+    )
+    _check_consistent(folder, manifest, documents, chunks, vectors)
+    return CorpusIndex(manifest, documents, chunks, vectors)
+
+
+def _check_consistent(
+    folder: Path,
+    manifest: IndexManifest,
+    documents: Sequence[Document],
+    chunks: Sequence[Chunk],
+    vectors: FaissIndex,
+) -> None:
+    problems = []
+    if not (len(vectors) == len(chunks) == manifest.n_chunks):
+        problems.append(f"{len(vectors)} vectors, {len(chunks)} chunks, manifest says {manifest.n_chunks}")
+    if vectors.dim != manifest.dim:
+        problems.append(f"vector dimension {vectors.dim}, manifest says {manifest.dim}")
+    if {doc.id: doc.content_hash for doc in documents} != manifest.documents:
+        problems.append("documents differ from the manifest")
+    try:
+        _check_chunks(documents, chunks)
+    except CorpusError as exc:
+        problems.append(str(exc))
+    if problems:
+        raise IndexCorruptError(f"the index in {folder} is inconsistent ({'; '.join(problems)}); {_REBUILD}")
+
+
+def index_up_to_date(settings: Settings, embedder: Embedder, documents: Sequence[Document]) -> bool:
+    """True when the saved index was built from exactly these documents with these settings.
+
+    Never loads the embedding model: the fingerprint pins the model, so the dimension is not asked.
+    """
+    directory = settings.index_dir
+    try:
+        folder = current_generation(directory, FILES)
+        manifest = _parse_manifest(folder / MANIFEST)
+        check_manifest(manifest, settings, embedder, directory=directory, check_dim=False)
+        # Compare cleaned documents, not just file hashes: a new cleaner changes the chunks too.
+        return _read_models(folder / DOCUMENTS, Document) == list(documents)
+    except (IndexMissingError, IndexCorruptError, IndexMismatchError):
+        return False

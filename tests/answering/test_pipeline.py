@@ -1,0 +1,134 @@
+"""The answer pipeline with the offline twins: citations, refusals, language, follow-ups, errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from rag.errors import BackendUnavailableError, QuestionError
+from rag.generators.base import GenerationRequest
+from rag.pipeline import Assistant
+from rag.testing import make_test_assistant
+from rag.types import Answer, StreamDelta, StreamDone, StreamStatus, Turn
+
+
+def reply(sentences: list[tuple[str, list[int]]], answerable: bool = True) -> str:
+    return json.dumps(
+        {"answerable": answerable, "sentences": [{"text": t, "sources": s} for t, s in sentences]}
+    )
+
+
+def passage_sentence(request: GenerationRequest, n: int) -> str:
+    return request.passages[n - 1].text.split(". ")[0].strip(" .…") + "."
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
+    return make_test_assistant(tmp_path_factory.mktemp("pipe"))
+
+
+def test_answer_cites_passages_that_were_given(assistant: Assistant) -> None:
+    result = assistant.answer("Waarom wil Poetin tactische kernwapens in Belarus plaatsen?")
+    assert not result.refused
+    assert result.citations and result.text.endswith("[1]")
+    cited = result.citations[0]
+    assert cited.chunk_id == result.context_chunk_ids[0]
+    doc = assistant.document(cited.doc_id)
+    assert doc.text[cited.start : cited.end] == cited.quote  # exact span in the cleaned text
+    assert result.language == "nl"
+
+
+def test_stream_emits_status_then_text_then_the_answer(assistant: Assistant) -> None:
+    events = list(assistant.stream("Wat zei Stoltenberg over kernwapens?"))
+    assert isinstance(events[0], StreamStatus)
+    deltas = "".join(e.text for e in events if isinstance(e, StreamDelta))
+    done = events[-1]
+    assert isinstance(done, StreamDone)
+    assert deltas and done.answer.text.startswith(deltas.split(" [")[0])
+
+
+def test_invalid_source_numbers_are_repaired_or_removed(tmp_path: Path) -> None:
+    def script(request: GenerationRequest) -> str:
+        return reply([(passage_sentence(request, 2), [9, 2]), ("De maan is van kaas en 1234 km groot.", [1])])
+
+    a = make_test_assistant(tmp_path, script)
+    result = a.answer("Wat zei het Witte Huis over de nucleaire houding?")
+    assert all(1 <= n <= len(result.context_chunk_ids) for c in result.citations for n in [c.n])
+    assert "9" not in "".join(str(s.sources) for s in result.sentences)
+    assert "De maan is van kaas en 1234 km groot." in result.dropped_sentences
+    assert "kaas" not in result.text
+
+
+def test_model_refusal_gives_the_fixed_text_in_the_question_language(tmp_path: Path) -> None:
+    a = make_test_assistant(tmp_path, lambda r: reply([("Not in the passages.", [])], answerable=False))
+    en = a.answer("What year did the CFE treaty enter into force?")
+    assert en.refused and en.text == "The documents don't say." and en.language == "en"
+    nl = a.answer("In welk jaar trad het CFE-verdrag in werking?")
+    assert nl.refused and nl.text == "De documenten zeggen hier niets over."
+    assert nl.hits  # the nearest passages are offered with the refusal
+
+
+def test_unsupported_answer_becomes_a_refusal(tmp_path: Path) -> None:
+    a = make_test_assistant(tmp_path, lambda r: reply([("Het CFE-verdrag trad in 1992 in werking.", [1])]))
+    result = a.answer("In welk jaar trad het CFE-verdrag in werking?")
+    assert result.refused
+    assert result.dropped_sentences == ("Het CFE-verdrag trad in 1992 in werking.",)
+
+
+def test_retrieval_gate_refuses_without_calling_the_model(tmp_path: Path) -> None:
+    a = make_test_assistant(tmp_path, refusal_threshold=1.01)
+    result = a.answer("Wat is het recept voor appeltaart?")
+    assert result.refused and result.timings.first_token_s is None
+    assert a.generator.requests == []  # type: ignore[attr-defined]
+
+
+def test_follow_up_is_condensed_with_history(tmp_path: Path) -> None:
+    def script(request: GenerationRequest) -> str:
+        if request.task == "condense":
+            return json.dumps({"question": "Op welke NAVO-top werd tot de VJTF besloten?"})
+        return reply([(passage_sentence(request, 1), [1])])
+
+    a = make_test_assistant(tmp_path, script)
+    history = [
+        Turn(role="user", content="Welke snelle interventiemacht kondigde de NAVO aan na de Krim?"),
+        Turn(role="assistant", content="De Very High Readiness Joint Task Force (VJTF)."),
+    ]
+    result = a.answer("Op welke top werd daartoe besloten?", history)
+    assert result.standalone_question == "Op welke NAVO-top werd tot de VJTF besloten?"
+    condense, answer = a.generator.requests  # type: ignore[attr-defined]
+    assert "VJTF" in condense.messages[1].content
+    assert "Follow-up question: Op welke top werd daartoe besloten?" in answer.messages[1].content
+
+
+def test_follow_up_falls_back_to_the_previous_question(tmp_path: Path) -> None:
+    a = make_test_assistant(tmp_path, lambda r: "" if r.task == "condense" else reply([("x", [])]))
+    history = [{"role": "user", "content": "Wat zei Stoltenberg?"}, {"role": "assistant", "content": "..."}]
+    result = a.answer("En wanneer?", history)  # type: ignore[arg-type]
+    assert result.standalone_question == "Wat zei Stoltenberg? En wanneer?"
+
+
+def test_follow_up_in_short_english_keeps_english(tmp_path: Path) -> None:
+    a = make_test_assistant(tmp_path)
+    history = [Turn(role="user", content="What did Stoltenberg say about nuclear weapons?"),
+               Turn(role="assistant", content="That it is extremely far away [1].")]  # fmt: skip
+    assert a.answer("And when?", history).language == "en"
+
+
+@pytest.mark.parametrize("question", ["", "   ", "x" * 5000])
+def test_bad_questions_raise_a_clear_error(assistant: Assistant, question: str) -> None:
+    with pytest.raises(QuestionError, match="empty|limit"):
+        assistant.answer(question)
+
+
+def test_backend_errors_propagate_as_rag_errors(tmp_path: Path) -> None:
+    a = make_test_assistant(tmp_path, [BackendUnavailableError("Ollama at X is not reachable")])  # type: ignore[list-item]
+    with pytest.raises(BackendUnavailableError):
+        a.answer("Wat zei Stoltenberg?")
+
+
+def test_answer_serialises_to_json(assistant: Assistant) -> None:
+    result = assistant.answer("Wat zei Stoltenberg?")
+    again = Answer.model_validate_json(result.model_dump_json())
+    assert again == result
