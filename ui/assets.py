@@ -1,0 +1,78 @@
+"""The page's CSS and the small script that makes [n] citations scroll their source into view.
+
+Both are installed by the sources panel's `js_on_load`, so the page looks the same however the
+Blocks are launched (the `rag chat` command, a test, or a notebook).
+"""
+
+from __future__ import annotations
+
+import json
+
+CSS = """
+.gradio-container { max-width: 1340px !important; }
+#rag-title h1 { font-size: 1.35rem; margin: 0; }
+#rag-title p { margin: 2px 0 0; color: var(--body-text-color-subdued); font-size: .9rem; }
+a.cite { font-weight: 600; text-decoration: none; color: var(--color-accent); padding: 0 1px;
+  border-radius: 3px; cursor: pointer; }
+a.cite:hover { background: var(--color-accent-soft); }
+.pending { color: var(--body-text-color-subdued); font-style: italic; }
+.cursor { color: var(--color-accent); animation: rag-blink 1s steps(2) infinite; }
+@keyframes rag-blink { 50% { opacity: 0; } }
+.refusal { border-left: 4px solid #d97706; background: rgba(217,119,6,.09); padding: 6px 10px;
+  border-radius: 4px; }
+.refusal .why, .refusal .hint { font-size: .85em; color: var(--body-text-color-subdued); }
+.chat-error { border-left: 4px solid #dc2626; background: rgba(220,38,38,.08); padding: 6px 10px;
+  border-radius: 4px; }
+#rag-sources { max-height: 540px; overflow-y: auto; padding-right: 4px; }
+.sources-empty { padding: 24px 8px; text-align: center; }
+.muted { color: var(--body-text-color-subdued); }
+.src-q { font-size: .85rem; color: var(--body-text-color-subdued); margin: 0 0 6px; }
+.src-card { border: 1px solid var(--border-color-primary); border-radius: 6px; padding: 8px 10px;
+  margin: 0 0 8px; font-size: .88rem; line-height: 1.45; transition: box-shadow .3s; }
+.src-card.active { box-shadow: 0 0 0 2px var(--color-accent); }
+.src-head { display: flex; gap: 6px; align-items: baseline; flex-wrap: wrap; margin-bottom: 4px; }
+.src-n, .src-rank { font-weight: 700; color: var(--color-accent); }
+.src-title { font-weight: 600; flex: 1 1 0; min-width: 0; display: -webkit-box; -webkit-line-clamp: 2;
+  -webkit-box-orient: vertical; overflow: hidden; }
+.src-date, .src-support { color: var(--body-text-color-subdued); font-size: .8rem; }
+.src-support { margin-left: auto; }
+.src-body mark { background: #fde68a; color: #111; padding: 0 1px; border-radius: 2px; }
+.src-card.hit { opacity: .9; }
+#rag-sources details { margin: 6px 0; }
+#rag-sources summary { cursor: pointer; font-size: .88rem; font-weight: 600; margin-bottom: 6px; }
+details.nearest > summary { color: #b45309; }
+.status { font-size: .8rem; color: var(--body-text-color-subdued); }
+.status-row { display: flex; flex-wrap: wrap; gap: 4px 16px; }
+.status-error { color: #dc2626; }
+#rag-feedback-note { font-size: .85rem; }
+"""
+
+_CLICK_JS = """
+if (!window.__ragCitations) {
+  window.__ragCitations = true;
+  document.addEventListener('click', (event) => {
+    const link = event.target.closest && event.target.closest('a[href^="#src-"]');
+    if (!link) return;
+    event.preventDefault();
+    event.stopPropagation();
+    const card = document.getElementById(link.getAttribute('href').slice(1));
+    if (!card) return;
+    for (let node = card.parentElement; node; node = node.parentElement) {
+      if (node.tagName === 'DETAILS') node.open = true;
+    }
+    document.querySelectorAll('.src-card.active').forEach((el) => el.classList.remove('active'));
+    card.classList.add('active');
+    card.scrollIntoView({ behavior: 'smooth', block: 'nearest' });
+  }, true);
+}
+"""
+
+
+def install_js() -> str:
+    """`js_on_load` code: add the stylesheet once and the citation click handler once."""
+    style = (
+        "if (!document.getElementById('rag-style')) {"
+        " const s = document.createElement('style'); s.id = 'rag-style';"
+        f" s.textContent = {json.dumps(CSS)}; document.head.appendChild(s); }}"
+    )
+    return style + _CLICK_JS

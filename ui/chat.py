@@ -1,0 +1,183 @@
+"""What happens when a question is asked: stream it through the Assistant into chat messages,
+the sources panel and the status footer. No Gradio here, so it is tested without a browser."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from rag.config import Settings
+from rag.errors import RagError
+from rag.types import Answer, Document, StreamDelta, StreamDone, StreamStatus, Turn
+from ui import render
+from ui.messages import friendly_message
+
+if TYPE_CHECKING:
+    from rag.pipeline import Assistant, AssistantInfo
+
+Message = dict[str, Any]  # {"role": "user" | "assistant", "content": str}: Gradio's chat format
+STATUS_TEXT = {
+    "retrieving": "Searching the documents…",
+    "generating": "Writing the answer…",
+}
+
+
+@dataclass
+class Session:
+    """One browser tab's conversation (kept in a gr.State)."""
+
+    turns: list[Turn] = field(default_factory=list)  # sent back as history for follow-ups
+    answers: dict[int, Answer] = field(default_factory=dict)  # chat message index -> its Answer
+    panels: list[render.PanelEntry] = field(default_factory=list)
+    asked: int = 0  # numbers answers, so source ids stay unique: src-<asked>-<n>
+
+    def last_answer_index(self) -> int | None:
+        return max(self.answers, default=None)
+
+
+@dataclass(frozen=True)
+class Options:
+    """The settings accordion."""
+
+    generator: str
+    ollama_host: str
+    ollama_model: str
+    top_k: int
+    language: str  # "auto" | "nl" | "en"
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Options:
+        return cls(
+            settings.generator, settings.ollama_host, settings.ollama_model, settings.top_k,
+            settings.answer_language,
+        )  # fmt: skip
+
+
+def _load(settings: Settings) -> Assistant:
+    from rag.pipeline import Assistant  # loaded lazily: importing the UI stays cheap
+
+    return Assistant.from_settings(settings)
+
+
+class AssistantProvider:
+    """The loaded Assistant (retried on the next question after a failure, e.g. once the user ran
+    `rag setup`), plus one variant per generator choice from the settings accordion."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        assistant: Assistant | None = None,
+        loader: Callable[[Settings], Assistant] = _load,
+    ) -> None:
+        self.settings = settings
+        self._loader = loader
+        self._base = assistant
+        self._variants: dict[tuple[str, str, str], Assistant] = {}
+        self._lock = threading.Lock()
+        self.error: str | None = None
+
+    def base(self) -> Assistant:
+        with self._lock:
+            if self._base is None:
+                try:
+                    self._base = self._loader(self.settings)
+                except Exception as exc:
+                    self.error = friendly_message(exc)
+                    raise
+                self.error = None
+            return self._base
+
+    def info(self) -> AssistantInfo | None:
+        """What is loaded (None before a successful load; never triggers loading itself)."""
+        try:
+            return self._base.info() if self._base is not None else None
+        except Exception:
+            return None
+
+    def for_options(self, options: Options) -> Assistant:
+        base = self.base()
+        key = (options.generator, options.ollama_host, options.ollama_model)
+        s = base.settings
+        if key == (s.generator, s.ollama_host, s.ollama_model):
+            return base
+        with self._lock:
+            if key not in self._variants:
+                self._variants[key] = base.with_settings(
+                    generator=options.generator,
+                    ollama_host=options.ollama_host,
+                    ollama_model=options.ollama_model,
+                )
+            return self._variants[key]
+
+
+Update = tuple[str, list[Message], str, str, Session]  # textbox, chat, sources, status, session
+
+
+class ChatController:
+    def __init__(self, provider: AssistantProvider) -> None:
+        self.provider = provider
+
+    def document(self, assistant: Assistant, doc_id: str) -> Document | None:
+        try:
+            return assistant.document(doc_id)
+        except (KeyError, RagError):
+            return None
+
+    def status(self, answer: Answer | None = None) -> str:
+        return render.render_status(self.provider.info(), answer, self.provider.error)
+
+    def respond(
+        self, question: str, chat: Sequence[Message] | None, session: Session, options: Options
+    ) -> Iterator[Update]:
+        """Yield the page's state after each streamed event; errors become a chat message."""
+        history = [*(chat or []), {"role": "user", "content": render.escape_md(question)}]
+        session.asked += 1
+        turn = session.asked
+        panel = render.render_panel(session.panels)
+
+        def showing(content: str) -> list[Message]:  # a fresh list per update: Gradio diffs them
+            return [*history, {"role": "assistant", "content": content}]
+
+        yield "", showing(render.render_status_line(STATUS_TEXT["retrieving"])), panel, self.status(), session
+        try:
+            assistant = self.provider.for_options(options)
+            events = assistant.stream(
+                question, list(session.turns), top_k=options.top_k,
+                language=None if options.language == "auto" else options.language,
+            )  # fmt: skip
+            answer: Answer | None = None
+            for update in self._follow(events, turn):
+                if isinstance(update, Answer):
+                    answer = update
+                else:
+                    yield "", showing(update), panel, self.status(), session
+        except Exception as exc:
+            yield question, showing(render.render_error(friendly_message(exc))), panel, self.status(), session
+            return
+        if answer is not None:
+            self._record(session, question, answer, turn, len(history), assistant)
+            panel = render.render_panel(session.panels)
+            yield "", showing(render.render_answer(answer, turn)), panel, self.status(answer), session
+
+    @staticmethod
+    def _follow(events: Iterator[Any], turn: int) -> Iterator[Answer | str]:
+        """The assistant bubble's content after each stream event; the final Answer comes last."""
+        text = ""
+        for event in events:
+            if isinstance(event, StreamStatus) and not text:
+                yield render.render_status_line(STATUS_TEXT.get(event.message, event.message))
+            elif isinstance(event, StreamDelta):
+                text += event.text
+                yield render.render_partial(text, turn)
+            elif isinstance(event, StreamDone):
+                yield event.answer
+
+    def _record(
+        self, session: Session, question: str, answer: Answer, turn: int, index: int, assistant: Assistant
+    ) -> None:
+        session.turns += [Turn(role="user", content=question), Turn(role="assistant", content=answer.text)]
+        session.answers[index] = answer
+        body = render.render_sources(answer, turn, lambda doc_id: self.document(assistant, doc_id))
+        session.panels.append(render.PanelEntry(turn=turn, question=question, body=body))
