@@ -72,7 +72,7 @@ class Settings(BaseSettings):
     # Answering
     answer_language: Literal["auto", "nl", "en"] = "auto"
     refusal_threshold: float = 0.0  # calibrated on gold; see rag/refusal.py
-    support_threshold: float = 0.0  # minimum sentence support to keep a sentence
+    support_threshold: float = 0.5  # minimum support (0..1) of a sentence by its cited passage
     max_question_chars: int = Field(default=2000, ge=10)
     max_history_turns: int = Field(default=6, ge=0)
 

@@ -18,6 +18,7 @@ import numpy as np
 from rag.citations import check_sentences, render_answer
 from rag.condense import condense
 from rag.config import Settings
+from rag.corpus import split_sentences
 from rag.embedders import create_embedder
 from rag.embedders.base import Embedder
 from rag.errors import QuestionError
@@ -65,7 +66,7 @@ class Assistant:
         self._chunks = {c.id: c for c in index.chunks}
         self._documents = {d.id: d for d in index.documents}
         self._positions = {c.id: i for i, c in enumerate(index.chunks)}
-        self._vectors: np.ndarray[Any, np.dtype[np.float32]] | None = None
+        self._sentence_cache: dict[str, Any] = {}  # passage sentence -> its embedding
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Assistant:
@@ -222,12 +223,25 @@ class Assistant:
         )
 
     def _similarity(self, sentence: str, passages: Sequence[PlannedPassage]) -> list[float]:
-        """Cosine of the sentence with each passage's chunk vector (cross-lingual support)."""
-        if self._vectors is None:
-            self._vectors = self.index.vectors.reconstruct_all()
+        """Per passage, the best cosine of the sentence with one of the passage's sentences.
+
+        Sentence level, because a made-up claim on the passage's topic is close to the passage
+        as a whole, but not to any one of its sentences.
+        """
         query = np.asarray(self.embedder.embed_query(sentence))
-        rows = [self._positions[p.chunk.id] for p in passages]
-        return [float(x) for x in self._vectors[rows] @ query]
+        return [max((float(v @ query) for v in self._sentence_vectors(p)), default=0.0) for p in passages]
+
+    def _sentence_vectors(self, planned: PlannedPassage) -> list[Any]:
+        chunk = planned.chunk
+        pieces = []
+        for start, end in planned.spans:
+            text = chunk.text[start - chunk.start : end - chunk.start]
+            pieces += [text[s:e] for s, e in split_sentences(text, chunk.language)] or [text]
+        missing = [t for t in pieces if t not in self._sentence_cache]
+        if missing:
+            for text, vector in zip(missing, self.embedder.embed_documents(missing), strict=True):
+                self._sentence_cache[text] = vector
+        return [self._sentence_cache[t] for t in pieces]
 
 
 def _bounded(history: Sequence[Turn | dict[str, str]] | None, max_turns: int) -> tuple[Turn, ...]:

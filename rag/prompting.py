@@ -24,11 +24,24 @@ Reply with JSON: {"answerable": true or false, "sentences": [{"text": "...", "so
 Rules:
 - If the passages do not contain the answer, or the question assumes something the passages do not \
 say, set "answerable" to false and write one sentence saying what the passages do not say, with no sources.
-- Otherwise write 1 to 3 short sentences that answer the question directly. After each sentence list \
+- Otherwise write 1 to 3 short sentences that answer exactly what is asked. After each sentence list \
 the numbers of the passages that state it, usually one.
 - Copy names, numbers and dates exactly as the passages give them.
 - Write every sentence in the answer language named in the user's message, even when the passages \
-are in another language."""
+are in another language: translate faithfully.
+
+Example.
+Passages:
+[1] (Nieuwsbericht, 2023-03) De minister zei dinsdag dat de oefening drie dagen duurt. Het weer was slecht.
+[2] (Artikel) De vloot bestaat uit vier fregatten.
+Question: How long does the exercise last, and who said so?
+Answer language: English.
+{"answerable": true, "sentences": [{"text": "The exercise lasts three days, the minister said on \
+Tuesday.", "sources": [1]}]}
+Question: Wie betaalde de oefening?
+Answer language: Dutch (Nederlands).
+{"answerable": false, "sentences": [{"text": "De passages zeggen niet wie de oefening betaalde.", \
+"sources": []}]}"""
 
 LANGUAGE_NAMES = {"nl": "Dutch (Nederlands)", "en": "English"}
 ELLIPSIS = " … "
@@ -113,8 +126,19 @@ def trim_chunk(chunk: Chunk, question: str, max_tokens: int, count: Callable[[st
     return PlannedPassage(Passage(n=0, chunk_id=chunk.id, title="", text=text), chunk, tuple(doc_spans))
 
 
+MAX_TITLE_CHARS = 60
+
+
+def short_title(title: str) -> str:
+    """Titles label passages for the model; long ones cost prompt tokens for nothing."""
+    if len(title) <= MAX_TITLE_CHARS:
+        return title
+    return title[:MAX_TITLE_CHARS].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
 def _passage_block(p: Passage) -> str:
-    label = f"{p.title}, {p.date}" if p.date else p.title
+    title = short_title(p.title)
+    label = f"{title}, {p.date}" if p.date else title
     return f"[{p.n}] ({label})\n{p.text}"
 
 

@@ -1,0 +1,96 @@
+"""Citation validation: range checks, repair, trimming of weak citations, number checks, spans."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rag.citations import check_sentences, lexical_support, unsupported_numbers
+from rag.generators.base import Passage
+from rag.output import RawSentence
+from rag.prompting import PlannedPassage
+from rag.types import Chunk
+
+TEXTS = [
+    "Rusland heeft maximaal vijf dagen nodig om de Baltische staten te veroveren. Dat zei RAND.",
+    "De NAVO besloot in Wales tot de oprichting van de VJTF. Dat was in 2014.",
+    "Het weer in Brussel was grijs en nat.",
+]
+
+
+def planned(n: int, text: str, offset: int = 1000) -> PlannedPassage:
+    chunk = Chunk(
+        id=f"d{n}:0000", doc_id=f"d{n}", doc_title=f"T{n}", ordinal=0,
+        start=offset, end=offset + len(text), text=text, n_tokens=len(text.split()),
+    )  # fmt: skip
+    return PlannedPassage(
+        Passage(n=n, chunk_id=chunk.id, title=chunk.doc_title, text=text), chunk, ((chunk.start, chunk.end),)
+    )
+
+
+PASSAGES = [planned(i + 1, t) for i, t in enumerate(TEXTS)]
+
+
+def check(sentences: list[RawSentence], sim: object = None, question: str = "vraag") -> object:
+    return check_sentences(
+        sentences, PASSAGES, question=question, language="nl", threshold=0.5, similarity=sim
+    )  # type: ignore[arg-type]
+
+
+def test_supported_sentence_keeps_its_citation_and_quotes_the_exact_sentence() -> None:
+    out = check(
+        [RawSentence(text="Rusland heeft maximaal vijf dagen nodig voor de Baltische staten.", sources=[1])]
+    )
+    assert [s.sources for s in out.sentences] == [(1,)]  # type: ignore[attr-defined]
+    (cite,) = out.citations  # type: ignore[attr-defined]
+    assert cite.quote == "Rusland heeft maximaal vijf dagen nodig om de Baltische staten te veroveren."
+    assert TEXTS[0][cite.start - 1000 : cite.end - 1000] == cite.quote
+
+
+def test_out_of_range_and_wrong_citations_are_repaired() -> None:
+    out = check([RawSentence(text="De NAVO besloot in Wales tot de VJTF.", sources=[7, 3])])
+    assert [s.sources for s in out.sentences] == [(2,)]  # type: ignore[attr-defined]
+
+
+def test_weak_extra_citations_are_trimmed() -> None:
+    sentence = "Rusland heeft maximaal vijf dagen nodig om de Baltische staten te veroveren, zei RAND."
+    out = check([RawSentence(text=sentence, sources=[1, 2, 3])])
+    assert out.sentences[0].sources == (1,)  # type: ignore[attr-defined]
+
+
+def test_unsupported_and_made_up_numbers_are_dropped() -> None:
+    out = check(
+        [
+            RawSentence(text="De maan is van groene kaas gemaakt.", sources=[3]),
+            RawSentence(text="De NAVO besloot in 2016 in Wales tot de VJTF.", sources=[2]),
+        ]
+    )
+    assert out.sentences == ()  # type: ignore[attr-defined]
+    assert len(out.dropped) == 2  # type: ignore[attr-defined]
+
+
+def test_semantic_support_is_asked_only_when_words_do_not_match() -> None:
+    asked: list[str] = []
+
+    def sim(sentence: str, passages: Sequence[PlannedPassage]) -> list[float]:
+        asked.append(sentence)
+        return [0.9 if p.passage.n == 2 else 0.1 for p in passages]
+
+    out = check(
+        [
+            RawSentence(text="NATO decided in Wales to set up the VJTF.", sources=[2]),
+            RawSentence(text="De NAVO besloot in Wales tot de oprichting van de VJTF.", sources=[2]),
+        ],
+        sim,
+    )
+    assert [s.sources for s in out.sentences] == [(2,), (2,)]  # type: ignore[attr-defined]
+    assert asked == ["NATO decided in Wales to set up the VJTF."]
+
+
+def test_number_words_count_as_numbers() -> None:
+    assert unsupported_numbers("It takes 5 days.", "maximaal vijf dagen", "") == set()
+    assert unsupported_numbers("It takes 6 days.", "maximaal vijf dagen", "") == {"6"}
+
+
+def test_lexical_support_uses_stems_and_ignores_stopwords() -> None:
+    assert lexical_support("De kernwapens worden geplaatst", "kernwapen plaatsen", "nl") == 1.0
+    assert lexical_support("appeltaart", "kernwapen plaatsen", "nl") == 0.0
