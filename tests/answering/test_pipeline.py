@@ -118,7 +118,7 @@ def test_follow_up_in_short_english_keeps_english(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("question", ["", "   ", "x" * 5000])
 def test_bad_questions_raise_a_clear_error(assistant: Assistant, question: str) -> None:
-    with pytest.raises(QuestionError, match="empty|limit"):
+    with pytest.raises(QuestionError, match=r"empty|limit"):
         assistant.answer(question)
 
 
