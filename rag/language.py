@@ -34,6 +34,25 @@ def detect_language(text: str, default: str = "nl") -> str:
     return _detect(text, _DOCUMENTS, default)
 
 
+# Below this confidence a question is too short to tell, and `default` (the conversation's
+# language) decides.
+MIN_CONFIDENCE = 0.6
+
+
+def _without_names(text: str) -> str:
+    """Drop capitalised words after the first: names ('Stoltenberg', 'NAVO') carry no language
+    but sway a detector on short questions ("Who is Stoltenberg?" reads as Dutch)."""
+    words = text.split()
+    kept = words[:1] + [w for w in words[1:] if not w[:1].isupper()]
+    return " ".join(kept) if len(kept) > 1 else text
+
+
 def answer_language(question: str, default: str = "nl") -> str:
     """The language to answer `question` in: Dutch or English."""
-    return _detect(question, _ANSWERED, default)
+    text = _without_names(question)
+    if len(_WORD.findall(text)) < 2:  # one word or a name: nothing to tell the language by
+        return default
+    values = _detector(_ANSWERED).compute_language_confidence_values(text)
+    if not values or values[0].value < MIN_CONFIDENCE:
+        return default
+    return values[0].language.iso_code_639_1.name.lower()
