@@ -93,22 +93,38 @@ def _support(
 ) -> tuple[tuple[int, ...], list[float]]:  # fmt: skip
     """Sources that support the sentence, and every passage's score.
 
-    Lexical overlap decides when it can (same language); the embedding check, which costs an
-    encoder call per sentence, runs only for cited passages that fail it (translations), and
-    for all passages when none of the cited ones holds up (a wrong citation to repair).
+    Lexical overlap decides when it can (same language). The embedding check, which costs an
+    encoder call, runs only for cited passages that fail it (a translation), and for all
+    passages when none of the cited ones holds up (a wrong citation to repair).
     """
     scores = _lexical_scores(sentence, passages, lang)
-    sources = _choose_sources(cited, scores, threshold)
     valid = [n for n in dict.fromkeys(cited) if 1 <= n <= len(scores)]
-    if sim is None or (sources and set(valid) <= set(sources)):
-        return sources, scores
-    _add_semantic(scores, [n for n in valid if n not in sources], sentence, passages, sim)
+    if sim is not None:
+        _add_semantic(scores, [n for n in valid if scores[n - 1] < threshold], sentence, passages, sim)
     sources = _choose_sources(cited, scores, threshold)
-    if not sources:
-        rest = [n for n in range(1, len(passages) + 1) if n not in cited]
+    if not sources and sim is not None:
+        rest = [n for n in range(1, len(passages) + 1) if n not in valid]
         _add_semantic(scores, rest, sentence, passages, sim)
         sources = _choose_sources(cited, scores, threshold)
     return sources, scores
+
+
+def _cover_numbers(
+    sentence: str, sources: tuple[int, ...], scores: list[float], passages: Sequence[PlannedPassage],
+    question: str, threshold: float,
+) -> tuple[int, ...] | None:  # fmt: skip
+    """Sources extended so that every number of the sentence is backed; None if impossible."""
+    text = " ".join(passages[n - 1].passage.text for n in sources)
+    missing = unsupported_numbers(sentence, text, question)
+    extra: list[int] = []
+    for n in sorted(range(1, len(passages) + 1), key=lambda n: -scores[n - 1]):
+        if not missing or len(sources) + len(extra) >= MAX_SOURCES + 1:
+            break
+        found = _numbers(passages[n - 1].passage.text) & missing
+        if n not in sources and found and scores[n - 1] >= threshold:
+            extra.append(n)
+            missing -= found
+    return None if missing else (*sources, *extra)
 
 
 def _quote_span(sentence: str, planned: PlannedPassage, lang: str) -> tuple[int, int]:
@@ -137,20 +153,25 @@ def check_sentences(
     dropped: list[str] = []
     cites: dict[int, Citation] = {}
     for item in raw:
-        text = " ".join(item.text.split())
-        if not text:
-            continue
-        sources, scores = _support(text, item.sources, passages, language, threshold, similarity)
-        cited_text = " ".join(passages[n - 1].passage.text for n in sources)
-        if not sources or unsupported_numbers(text, cited_text, question):
-            dropped.append(text)
-            continue
-        support = max(scores[n - 1] for n in sources)
-        kept.append(AnswerSentence(text=text, sources=sources, support=round(support, 3)))
-        for n in sources:
-            if n not in cites or cites[n].support < scores[n - 1]:
-                cites[n] = _citation(n, text, passages[n - 1], scores[n - 1], language)
+        for text in _split(item.text, language):
+            sources, scores = _support(text, item.sources, passages, language, threshold, similarity)
+            backed = _cover_numbers(text, sources, scores, passages, question, threshold) if sources else None
+            if not backed:
+                dropped.append(text)
+                continue
+            sources = backed
+            support = max(scores[n - 1] for n in sources)
+            kept.append(AnswerSentence(text=text, sources=sources, support=round(support, 3)))
+            for n in sources:
+                if n not in cites or cites[n].support < scores[n - 1]:
+                    cites[n] = _citation(n, text, passages[n - 1], scores[n - 1], language)
     return Checked(tuple(kept), tuple(cites[n] for n in sorted(cites)), tuple(dropped))
+
+
+def _split(text: str, language: str) -> list[str]:
+    """The model sometimes packs several sentences into one item: check each on its own."""
+    flat = " ".join(text.split())
+    return [flat[a:b] for a, b in split_sentences(flat, language)] or ([flat] if flat else [])
 
 
 def _citation(n: int, sentence: str, planned: PlannedPassage, support: float, lang: str) -> Citation:

@@ -26,7 +26,8 @@ Rules:
 say, set "answerable" to false and write one sentence saying what the passages do not say, with no sources.
 - Otherwise write 1 to 3 short sentences that answer exactly what is asked. After each sentence list \
 the numbers of the passages that state it, usually one.
-- Copy names, numbers and dates exactly as the passages give them.
+- Stay close to the passages' own words; copy names, numbers, dates and key terms exactly.
+- When the question asks for several things (a list, two parts), give all of them.
 - Write every sentence in the answer language named in the user's message, even when the passages \
 are in another language: translate faithfully.
 
@@ -95,12 +96,30 @@ def _sentence_score(sentence: str, terms: set[str], nums: set[str], language: st
     return score / (1 + 0.02 * len(sentence))
 
 
-def trim_chunk(chunk: Chunk, question: str, max_tokens: int, count: Callable[[str], int]) -> PlannedPassage:
-    """Keep the chunk's sentences that share most terms with the question, within max_tokens."""
-    if count(chunk.text) <= max_tokens:
-        spans: tuple[tuple[int, int], ...] = ((chunk.start, chunk.end),)
-        return PlannedPassage(Passage(n=0, chunk_id=chunk.id, title="", text=chunk.text), chunk, spans)
-    local = split_sentences(chunk.text, chunk.language) or [(0, len(chunk.text))]
+def _inside(span: tuple[int, int], shown: Sequence[tuple[int, int]]) -> bool:
+    return any(start <= span[0] and span[1] <= end for start, end in shown)
+
+
+def trim_chunk(
+    chunk: Chunk,
+    question: str,
+    max_tokens: int,
+    count: Callable[[str], int],
+    shown: Sequence[tuple[int, int]] = (),
+) -> PlannedPassage | None:
+    """Keep the chunk's sentences that share most terms with the question, within max_tokens.
+
+    `shown` are document spans already in earlier passages (chunks overlap): their sentences
+    are not repeated. None when the chunk adds nothing new.
+    """
+    whole = (chunk.start, chunk.end)
+    if count(chunk.text) <= max_tokens and not any(s < whole[1] and whole[0] < e for s, e in shown):
+        return PlannedPassage(Passage(n=0, chunk_id=chunk.id, title="", text=chunk.text), chunk, (whole,))
+    local = [
+        (s, e)
+        for s, e in split_sentences(chunk.text, chunk.language) or [(0, len(chunk.text))]
+        if not _inside((chunk.start + s, chunk.start + e), shown)
+    ]
     terms = content_terms(question, chunk.language) | content_terms(question, "en")
     nums = numbers(question)
     ranked = sorted(
@@ -115,11 +134,17 @@ def trim_chunk(chunk: Chunk, question: str, max_tokens: int, count: Callable[[st
             continue
         kept.append(i)
         used += cost
+    if not kept:
+        return None
     kept.sort()
     pieces, doc_spans = [], []
     for pos, i in enumerate(kept):
         start, end = local[i]
-        gap = pos > 0 and i != kept[pos - 1] + 1
+        gap = (
+            pos > 0
+            and local[i][0] != local[kept[pos - 1]][1]
+            and not chunk.text[local[kept[pos - 1]][1] : start].isspace()
+        )
         pieces.append((ELLIPSIS.strip() + " " if gap else "") + chunk.text[start:end])
         doc_spans.append((chunk.start + start, chunk.start + end))
     text = " ".join(pieces)
@@ -174,7 +199,10 @@ def plan_prompt(
     planned: list[PlannedPassage] = []
     left_out: list[str] = []
     for hit in hits[:top_k]:
-        trimmed = trim_chunk(hit.chunk, question, max_passage_tokens, count_tokens)
+        shown = [span for p in planned if p.chunk.doc_id == hit.chunk.doc_id for span in p.spans]
+        trimmed = trim_chunk(hit.chunk, question, max_passage_tokens, count_tokens, shown)
+        if trimmed is None:  # everything in it is already in an earlier passage
+            continue
         n = len(planned) + 1
         passage = trimmed.passage.model_copy(
             update={"n": n, "title": hit.chunk.doc_title, "date": hit.chunk.doc_date}

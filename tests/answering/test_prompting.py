@@ -81,3 +81,21 @@ def test_schema_only_allows_existing_passage_numbers() -> None:
     item = schema["properties"]["sentences"]["items"]["properties"]["sources"]["items"]
     assert item["enum"] == [1, 2, 3]
     assert schema["required"] == ["answerable", "sentences"]
+
+
+def test_overlapping_chunks_do_not_repeat_sentences() -> None:
+    first = make_chunk(0, TEXT, start=100)
+    # The next chunk of the same document starts at the third sentence of the first one.
+    tail = "Het weer in Moskou was koud. Rusland heeft naar schatting 2000 substrategische kernwapens."
+    extra = " De EU dreigt met sancties tegen Belarus."
+    second = Chunk(
+        id="doc0:0001", doc_id="doc0", doc_title="Titel 0", ordinal=1, start=100 + TEXT.index(tail),
+        end=100 + TEXT.index(tail) + len(tail + extra), text=tail + extra, n_tokens=words(tail + extra),
+    )  # fmt: skip
+    hits = [Hit(chunk=first, score=1.0, rank=1), Hit(chunk=second, score=0.5, rank=2)]
+    plan = plan_prompt(
+        "Belarus sancties?", hits, language="nl", count_tokens=words, context_size=4096,
+        max_answer_tokens=300, top_k=5, max_passage_tokens=200,
+    )  # fmt: skip
+    assert [p.passage.text for p in plan.passages] == [TEXT, "De EU dreigt met sancties tegen Belarus."]
+    assert plan.passages[1].spans == ((second.end - len(extra) + 1, second.end),)
