@@ -6,6 +6,7 @@ Library code never reads the environment itself.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
@@ -18,6 +19,13 @@ EmbedderName = Literal["sentence-transformers", "hashing"]
 # Built-in offline models, assembled by `rag setup` from packages (see rag/models/).
 DEFAULT_EMBED_MODEL = "embeddinggemma-300m"
 DEFAULT_LLM_MODEL = "qwen2.5-coder-1.5b-instruct-q4_k_m"
+
+
+def _default_threads() -> int:
+    """Two threads: on an idle 2-core machine they run the embedder and the LLM 1.5-2x faster
+    than one (BENCHMARKS.md, "Threads"). More rarely help these small models, and when other
+    work keeps a core busy, llama.cpp and torch collapse: set RAG_*_THREADS=1 then (tests do)."""
+    return min(2, os.cpu_count() or 1)
 
 
 def _default_home() -> Path:
@@ -39,7 +47,7 @@ class Settings(BaseSettings):
     # Embeddings: a built-in name, a sentence-transformers model name, or a folder path.
     embedder: EmbedderName = "sentence-transformers"
     embed_model: str = DEFAULT_EMBED_MODEL
-    embed_threads: int = Field(default=1, ge=1)
+    embed_threads: int = Field(default_factory=lambda: _default_threads(), ge=1)
     embed_batch_size: int = Field(default=8, ge=1)
 
     # Chunking, in tokens of the embedding model.
@@ -52,7 +60,7 @@ class Settings(BaseSettings):
     # Retrieval
     retrieve_k: int = Field(default=20, ge=1)  # candidates per leg
     top_k: int = Field(default=5, ge=1)  # passages offered to the model
-    max_passage_tokens: int = Field(default=110, ge=16)  # passages are trimmed to their best sentences
+    max_passage_tokens: int = Field(default=90, ge=16)  # passages are trimmed to their best sentences
     rrf_k: int = Field(default=60, ge=1)
     dense_weight: float = 1.0
     lexical_weight: float = 1.0
@@ -61,7 +69,7 @@ class Settings(BaseSettings):
     # Generation
     generator: GeneratorName = "llama-cpp"
     llm_model: str = DEFAULT_LLM_MODEL  # built-in name or a .gguf path
-    llm_threads: int = Field(default=1, ge=1)
+    llm_threads: int = Field(default_factory=lambda: _default_threads(), ge=1)
     n_ctx: int = Field(default=4096, ge=512)
     max_answer_tokens: int = Field(default=384, ge=16)
     temperature: float = Field(default=0.1, ge=0.0)
