@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import shutil
 import statistics
 import subprocess
@@ -28,6 +27,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from benchmd import replace_section  # noqa: E402
 
 from rag.config import Settings  # noqa: E402
 from rag.corpus import chunk_documents, load_corpus  # noqa: E402
@@ -136,16 +138,6 @@ def render(settings: Settings, numbers: dict[str, object], again: dict[str, obje
         "",
     ]
     return "\n".join(rows)
-
-
-def replace_section(document: str, title: str, body: str) -> str:
-    """Replace the `## title` section (up to the next `## `) or append it."""
-    block = f"## {title}\n\n{body}"
-    pattern = re.compile(rf"^## {re.escape(title)}\n.*?(?=^## |\Z)", flags=re.MULTILINE | re.DOTALL)
-    if pattern.search(document):
-        return pattern.sub(lambda _: block + "\n", document, count=1).rstrip("\n") + "\n"
-    head = document.rstrip("\n") + "\n\n" if document.strip() else "# Benchmarks\n\n"
-    return head + block
 
 
 def bench_settings(args: argparse.Namespace, work: Path) -> Settings:

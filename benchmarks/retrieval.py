@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import statistics
 import sys
 import time
@@ -24,6 +23,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from benchmd import replace_section  # noqa: E402
 
 from eval.gold import load_gold  # noqa: E402
 from eval.retrieval_report import DEFAULT_CORPUS, DEFAULT_GOLD, open_retriever  # noqa: E402
@@ -100,16 +102,6 @@ def render(
             "",
         ]
     )
-
-
-def replace_section(document: str, title: str, body: str) -> str:
-    """Replace the `## title` section (up to the next `## `) or append it."""
-    block = f"## {title}\n\n{body}"
-    pattern = re.compile(rf"^## {re.escape(title)}\n.*?(?=^## |\Z)", flags=re.MULTILINE | re.DOTALL)
-    if pattern.search(document):
-        return pattern.sub(lambda _: block + "\n", document, count=1).rstrip("\n") + "\n"
-    head = document.rstrip("\n") + "\n\n" if document.strip() else "# Benchmarks\n\n"
-    return head + block
 
 
 def main() -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
 import time
 from dataclasses import dataclass
@@ -22,6 +21,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from benchmd import replace_section  # noqa: E402
 
 from rag.config import Settings  # noqa: E402
 
@@ -126,16 +128,6 @@ def recommendation(rows: list[tuple[str, float, float, str]], load: float) -> st
             "keep 1 (the default) whenever anything else runs (tests, ingest while chatting)."
         )
     return "Recommendation: keep 1 thread (the default); 2 threads gain too little here."
-
-
-def replace_section(document: str, title: str, body: str) -> str:
-    """Replace the `## title` section (up to the next `## `) or append it."""
-    block = f"## {title}\n\n{body}"
-    pattern = re.compile(rf"^## {re.escape(title)}\n.*?(?=^## |\Z)", flags=re.MULTILINE | re.DOTALL)
-    if pattern.search(document):
-        return pattern.sub(lambda _: block + "\n", document, count=1).rstrip("\n") + "\n"
-    head = document.rstrip("\n") + "\n\n" if document.strip() else "# Benchmarks\n\n"
-    return head + block
 
 
 def run(settings: Settings, sizes: Sizes) -> list[tuple[str, float, float, str]]:
