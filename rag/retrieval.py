@@ -17,8 +17,9 @@ from rag.config import Settings
 from rag.embedders.base import Embedder
 from rag.errors import ConfigError, IndexCorruptError, QuestionError
 from rag.index.base import VectorIndex
-from rag.index.lexical import LexicalIndex, fold
+from rag.index.lexical import LexicalIndex
 from rag.language import answer_language
+from rag.text import fold
 from rag.types import Chunk, Document, Hit
 
 if TYPE_CHECKING:

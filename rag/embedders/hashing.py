@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -17,6 +16,7 @@ import numpy as np
 
 from rag.embedders.base import Vectors
 from rag.errors import ConfigError
+from rag.text import fold
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 _WORD = re.compile(r"\w+")
@@ -27,12 +27,6 @@ _NGRAM_WEIGHT = 0.5
 _QUERY_SLOT = 0
 _QUERY_MARKER_WEIGHT = 0.5
 _EMPTY_FEATURE = "\x00empty"
-
-
-def fold(text: str) -> str:
-    """Lowercase and strip accents: 'Oekraïne' -> 'oekraine'."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 @lru_cache(maxsize=200_000)

@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import math
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from bm25s.stopwords import STOPWORDS_DUTCH, STOPWORDS_EN_PLUS
 from rag.embedders.base import Embedder
 from rag.errors import GenerationError
 from rag.generators.base import GenerationRequest, Passage
+from rag.text import fold as _fold
 
 _WORD = re.compile(r"\w+")
 _STEMMERS = {"nl": "dutch", "en": "english", "de": "german", "fr": "french"}
@@ -57,12 +57,6 @@ def _segmenter(language: str) -> pysbd.Segmenter:
 @cache
 def _stemmer(language: str) -> Stemmer.Stemmer:
     return Stemmer.Stemmer(_STEMMERS.get(language, "porter"))
-
-
-def _fold(text: str) -> str:
-    """Case and accent folding: 'Oekraïne' -> 'oekraine'."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def term_keys(text: str, language: str) -> frozenset[str]:

@@ -10,7 +10,6 @@ tokens are merged, so an English question still meets the Dutch vocabulary of th
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from bm25s import stopwords as bm25_stopwords
 from pydantic import BaseModel, ConfigDict
 
 from rag.errors import ConfigError, IndexCorruptError
+from rag.text import fold
 from rag.types import Chunk
 
 DEFAULT_VARIANTS = Path(__file__).resolve().parents[1] / "data" / "variants.tsv"
@@ -35,12 +35,6 @@ _STOPWORDS = {
 }
 _WORD = re.compile(r"[^\W_]+")
 _GROUP_PREFIX = "~"  # cannot occur in a word token, so a group token never collides with a word
-
-
-def fold(text: str) -> str:
-    """Case and accent folding: 'Oekraïne' -> 'oekraine'."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def words(text: str) -> list[str]:
