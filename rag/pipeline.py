@@ -23,11 +23,11 @@ from rag.embedders import create_embedder
 from rag.embedders.base import Embedder
 from rag.errors import QuestionError
 from rag.generators import create_generator
-from rag.generators.base import GenerationRequest, Generator
+from rag.generators.base import GenerationRequest, Generator, Message
 from rag.index.store import CorpusIndex, load_index
 from rag.language import answer_language
 from rag.output import ModelOutput, StreamingView, parse_output
-from rag.prompting import PlannedPassage, PromptPlan, answer_schema, plan_prompt
+from rag.prompting import SYSTEM_PROMPT, PlannedPassage, PromptPlan, answer_schema, plan_prompt
 from rag.refusal import refusal_text, retrieval_says_unanswerable
 from rag.retrieval import Retriever
 from rag.types import (
@@ -81,6 +81,14 @@ class Assistant:
         changed = any(getattr(settings, k) != getattr(self.settings, k) for k in generator_keys)
         generator = create_generator(settings) if changed else self.generator
         return Assistant(settings, index=self.index, embedder=self.embedder, generator=generator)
+
+    def warm_up(self) -> None:
+        """Load both models now and put the fixed system prompt in the LLM's KV cache, so the
+        first question pays only for its own tokens."""
+        warm = getattr(self.generator, "warmup", None)
+        if callable(warm):
+            warm((Message(role="system", content=SYSTEM_PROMPT),))
+        self.embedder.embed_query("warm-up")
 
     @property
     def documents(self) -> Sequence[Document]:

@@ -33,9 +33,19 @@ def register(app: typer.Typer) -> None:
             hint = "install it: pip install -e '.[ui]'"
             raise ConfigError(f"the web chat needs gradio ({exc}); {hint}") from None
 
+        from rag.errors import RagError
+        from rag.pipeline import Assistant
+
         settings = load_settings(generator=generator)
         console.print(f"Loading the models and the index from {settings.index_dir} …")
-        blocks = create_app(settings)
+        assistant: Assistant | None = None
+        try:
+            assistant = Assistant.from_settings(settings)
+            assistant.warm_up()
+        except RagError as exc:  # the page shows the problem and retries on the next question
+            console.print(f"[yellow]warning:[/] {exc}")
+            assistant = None
+        blocks = create_app(settings, assistant)
         console.print(f"Chat ready at [bold]http://{host}:{port}[/] (Ctrl+C to stop)")
         blocks.queue(default_concurrency_limit=CONCURRENCY_LIMIT, max_size=MAX_QUEUE).launch(
             server_name=host, server_port=port, share=False, inbrowser=False, quiet=True,

@@ -132,3 +132,14 @@ def test_answer_serialises_to_json(assistant: Assistant) -> None:
     result = assistant.answer("Wat zei Stoltenberg?")
     again = Answer.model_validate_json(result.model_dump_json())
     assert again == result
+
+
+def test_warm_up_puts_the_system_prompt_in_the_generator_cache(tmp_path: Path) -> None:
+    from rag.prompting import SYSTEM_PROMPT
+
+    a = make_test_assistant(tmp_path)
+    seen: list[object] = []
+    a.generator.warmup = seen.append  # type: ignore[attr-defined]
+    a.warm_up()
+    (prefix,) = seen
+    assert [m.content for m in prefix] == [SYSTEM_PROMPT]  # type: ignore[attr-defined]
