@@ -25,9 +25,16 @@ from rag.errors import QuestionError
 from rag.generators import create_generator
 from rag.generators.base import GenerationRequest, Generator, Message
 from rag.index.store import CorpusIndex, load_index
-from rag.language import answer_language
+from rag.language import answer_language, detect_language
 from rag.output import ModelOutput, StreamingView, parse_output
-from rag.prompting import SYSTEM_PROMPT, PlannedPassage, PromptPlan, answer_schema, plan_prompt
+from rag.prompting import (
+    LANGUAGE_NAMES,
+    SYSTEM_PROMPT,
+    PlannedPassage,
+    PromptPlan,
+    answer_schema,
+    plan_prompt,
+)
 from rag.refusal import refusal_text, retrieval_says_unanswerable
 from rag.retrieval import Retriever
 from rag.types import (
@@ -149,12 +156,21 @@ class Assistant:
             top_k=top_k or self.settings.top_k,
             max_passage_tokens=self.settings.max_passage_tokens,
             original_question=question if turns else None,
+            terms_of=self._terms,
+            question_terms=set(self.retriever.lexical.analyse_query(standalone, lang)),
         )
         yield StreamStatus(message="generating")
         output = yield from self._generate(gen, plan, base)
+        if _wrong_language(output, lang):
+            # Small models drift into the passages' language; one retry with the language first.
+            yield StreamStatus(message=f"rewriting the answer in {LANGUAGE_NAMES[lang]}")
+            output = yield from self._generate(gen, plan, base, insist_on_language=True)
         yield StreamDone(answer=self._finish(output, plan, base))
 
     # -- steps -------------------------------------------------------------------------------
+
+    def _terms(self, text: str, language: str) -> set[str]:
+        return set(self.retriever.lexical.analyser(language)(text))
 
     def _check_question(self, question: str) -> str:
         text = " ".join(question.split())
@@ -177,11 +193,16 @@ class Assistant:
         return answer_language(question, default)
 
     def _generate(
-        self, gen: Generator, plan: PromptPlan, draft: _Draft
+        self, gen: Generator, plan: PromptPlan, draft: _Draft, *, insist_on_language: bool = False
     ) -> Gen[StreamEvent, None, ModelOutput]:
+        messages = plan.messages
+        if insist_on_language:
+            system, user = messages
+            insist = LANGUAGE_INSISTENCE[draft.language]
+            messages = (system, user.model_copy(update={"content": f"{insist}\n\n{user.content}\n{insist}"}))
         request = GenerationRequest(
             task="answer",
-            messages=plan.messages,
+            messages=messages,
             schema=answer_schema(len(plan.passages)),
             max_tokens=self.settings.max_answer_tokens,
             temperature=self.settings.temperature,
@@ -192,11 +213,11 @@ class Assistant:
         view = StreamingView()
         pieces: list[str] = []
         for piece in gen.stream(request):
-            if draft.first_token is None:
-                draft.first_token = time.perf_counter()
             pieces.append(piece)
             delta = view.feed(piece)
             if delta:
+                if draft.first_token is None:  # the first words a person can read
+                    draft.first_token = time.perf_counter()
                 yield StreamDelta(text=delta)
         draft.completion = "".join(pieces)
         output = parse_output(draft.completion)
@@ -252,6 +273,20 @@ class Assistant:
         return [self._sentence_cache[t] for t in pieces]
 
 
+LANGUAGE_INSISTENCE = {
+    "nl": "Schrijf het antwoord in het Nederlands.",
+    "en": "Write the answer in English.",
+}
+
+
+def _wrong_language(output: ModelOutput, language: str) -> bool:
+    """True when the answer sentences are, taken together, in another language than asked."""
+    text = " ".join(s.text for s in output.sentences)
+    if not output.answerable or len(text.split()) < 4:
+        return False
+    return detect_language(text, default=language) != language
+
+
 def _bounded(history: Sequence[Turn | dict[str, str]] | None, max_turns: int) -> tuple[Turn, ...]:
     """The last `max_turns` exchanges (user + assistant) of the conversation, as Turns."""
     turns = tuple(t if isinstance(t, Turn) else Turn.model_validate(t) for t in history or ())
@@ -277,6 +312,8 @@ class _Draft:
 
     def answer(self, **fields: object) -> Answer:
         now = time.perf_counter()
+        if self.first_token is None:  # nothing streamed (a refusal): the text appears now
+            self.first_token = now
         plan = self.plan
         return Answer(
             question=self.question,
@@ -289,7 +326,7 @@ class _Draft:
             completion_tokens=self.gen.count_tokens(self.completion) if self.completion else 0,
             timings=Timings(
                 retrieve_s=round(self.retrieved - self.started, 4),
-                first_token_s=None if self.first_token is None else round(self.first_token - self.started, 4),
+                first_token_s=round(self.first_token - self.started, 4),
                 total_s=round(now - self.started, 4),
             ),
             backend=self.gen.name,

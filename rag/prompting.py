@@ -90,8 +90,13 @@ def answer_schema(n_passages: int) -> dict[str, Any]:
     }
 
 
-def _sentence_score(sentence: str, terms: set[str], nums: set[str], language: str) -> float:
-    found = content_terms(sentence, language)
+# (text, language) -> the terms that make two texts about the same thing. The pipeline passes the
+# lexical leg's analyser, whose variant table lets an English question meet Dutch sentences.
+Terms = Callable[[str, str], set[str]]
+
+
+def _sentence_score(sentence: str, terms: set[str], nums: set[str], language: str, terms_of: Terms) -> float:
+    found = terms_of(sentence, language)
     score = len(found & terms) + 2 * len(numbers(sentence) & nums)
     return score / (1 + 0.02 * len(sentence))
 
@@ -106,6 +111,8 @@ def trim_chunk(
     max_tokens: int,
     count: Callable[[str], int],
     shown: Sequence[tuple[int, int]] = (),
+    terms_of: Terms = content_terms,
+    question_terms: set[str] | None = None,
 ) -> PlannedPassage | None:
     """Keep the chunk's sentences that share most terms with the question, within max_tokens.
 
@@ -120,11 +127,13 @@ def trim_chunk(
         for s, e in split_sentences(chunk.text, chunk.language) or [(0, len(chunk.text))]
         if not _inside((chunk.start + s, chunk.start + e), shown)
     ]
-    terms = content_terms(question, chunk.language) | content_terms(question, "en")
+    terms = question_terms if question_terms is not None else terms_of(question, chunk.language)
     nums = numbers(question)
     ranked = sorted(
         range(len(local)),
-        key=lambda i: -_sentence_score(chunk.text[local[i][0] : local[i][1]], terms, nums, chunk.language),
+        key=lambda i: (
+            -_sentence_score(chunk.text[local[i][0] : local[i][1]], terms, nums, chunk.language, terms_of)
+        ),
     )
     kept: list[int] = []
     used = 0
@@ -186,6 +195,8 @@ def plan_prompt(
     top_k: int,
     max_passage_tokens: int,
     original_question: str | None = None,
+    terms_of: Terms = content_terms,
+    question_terms: set[str] | None = None,
 ) -> PromptPlan:
     """Fit as many of the best hits as the context allows after reserving room for the answer.
 
@@ -200,7 +211,9 @@ def plan_prompt(
     left_out: list[str] = []
     for hit in hits[:top_k]:
         shown = [span for p in planned if p.chunk.doc_id == hit.chunk.doc_id for span in p.spans]
-        trimmed = trim_chunk(hit.chunk, question, max_passage_tokens, count_tokens, shown)
+        trimmed = trim_chunk(
+            hit.chunk, question, max_passage_tokens, count_tokens, shown, terms_of, question_terms
+        )
         if trimmed is None:  # everything in it is already in an earlier passage
             continue
         n = len(planned) + 1

@@ -96,6 +96,7 @@ class AnswerSentence(Frozen):
 
 class Timings(Frozen):
     retrieve_s: float = 0.0
+    # Until the first words of the answer (or the refusal) can be read, not the first raw token.
     first_token_s: float | None = None
     total_s: float = 0.0
 

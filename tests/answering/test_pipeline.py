@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -46,7 +47,8 @@ def test_stream_emits_status_then_text_then_the_answer(assistant: Assistant) -> 
     deltas = "".join(e.text for e in events if isinstance(e, StreamDelta))
     done = events[-1]
     assert isinstance(done, StreamDone)
-    assert deltas and done.answer.text.startswith(deltas.split(" [")[0])
+    unmarked = lambda text: " ".join(re.sub(r"\[\d+\]", " ", text).split())  # noqa: E731
+    assert deltas and unmarked(deltas) == unmarked(done.answer.text)  # nothing was dropped
 
 
 def test_invalid_source_numbers_are_repaired_or_removed(tmp_path: Path) -> None:
@@ -80,8 +82,23 @@ def test_unsupported_answer_becomes_a_refusal(tmp_path: Path) -> None:
 def test_retrieval_gate_refuses_without_calling_the_model(tmp_path: Path) -> None:
     a = make_test_assistant(tmp_path, refusal_threshold=1.01)
     result = a.answer("Wat is het recept voor appeltaart?")
-    assert result.refused and result.timings.first_token_s is None
+    assert result.refused
     assert a.generator.requests == []  # type: ignore[attr-defined]
+
+
+def test_answer_in_the_wrong_language_is_asked_again(tmp_path: Path) -> None:
+    replies = [
+        reply([("President Putin gave the instruction on February 27, 2022, the brief says.", [1])]),
+        reply([("Poetin gaf de instructie op 27 februari 2022, volgens de tekst.", [1])]),
+    ]
+    a = make_test_assistant(tmp_path, replies)
+    events = list(a.stream("Op welke datum gaf Poetin de instructie voor het speciale dienstregime?"))
+    assert any(isinstance(e, StreamStatus) and "Dutch" in e.message for e in events)
+    _first, second = a.generator.requests  # type: ignore[attr-defined]
+    assert second.messages[1].content.startswith("Schrijf het antwoord in het Nederlands.")
+    final = events[-1]
+    assert isinstance(final, StreamDone)
+    assert final.answer.language == "nl" and "februari" in final.answer.text
 
 
 def test_follow_up_is_condensed_with_history(tmp_path: Path) -> None:

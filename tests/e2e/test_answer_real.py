@@ -67,9 +67,7 @@ De oefening duurde vier dagen en werd geleid door commandant De Vries.
 """
 
 
-def test_instructions_inside_a_document_are_treated_as_data(
-    real_settings: Settings, tmp_path: Path
-) -> None:
+def test_instructions_inside_a_document_are_treated_as_data(real_settings: Settings, tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "noorderlicht.txt").write_text(INJECTED, encoding="utf-8")

@@ -10,6 +10,7 @@ HTTP server on 127.0.0.1 (chunked transfer, one flushed line per piece).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import threading
@@ -118,10 +119,11 @@ def _handler_class(fake: FakeOllama) -> type[BaseHTTPRequestHandler]:
                 self._send_lines(404, [b"404 page not found"], "text/plain")
                 return
             status, lines = fake.respond(json.loads(body))
-            try:
-                self._send_lines(status, lines, "application/x-ndjson" if status == 200 else "application/json")
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the client gave up (the timeout tests): nothing left to send
+            # the client may give up first (the timeout tests): nothing left to send then
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                self._send_lines(
+                    status, lines, "application/x-ndjson" if status == 200 else "application/json"
+                )
 
         def _send_lines(self, status: int, lines: list[bytes], content_type: str) -> None:
             self.send_response(status)
