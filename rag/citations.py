@@ -109,18 +109,24 @@ def _support(
     return sources, scores
 
 
+def _with_label(planned: PlannedPassage) -> str:
+    """The passage as the model saw it: its label carries the document's date."""
+    p = planned.passage
+    return f"{p.title} {(p.date or '').replace('-', ' ')} {p.text}"
+
+
 def _cover_numbers(
     sentence: str, sources: tuple[int, ...], scores: list[float], passages: Sequence[PlannedPassage],
     question: str, threshold: float,
 ) -> tuple[int, ...] | None:  # fmt: skip
     """Sources extended so that every number of the sentence is backed; None if impossible."""
-    text = " ".join(passages[n - 1].passage.text for n in sources)
+    text = " ".join(_with_label(passages[n - 1]) for n in sources)
     missing = unsupported_numbers(sentence, text, question)
     extra: list[int] = []
     for n in sorted(range(1, len(passages) + 1), key=lambda n: -scores[n - 1]):
         if not missing or len(sources) + len(extra) >= MAX_SOURCES + 1:
             break
-        found = _numbers(passages[n - 1].passage.text) & missing
+        found = _numbers(_with_label(passages[n - 1])) & missing
         if n not in sources and found and scores[n - 1] >= threshold:
             extra.append(n)
             missing -= found

@@ -16,7 +16,11 @@ from rag.types import Turn
 CONDENSE_PROMPT = (
     "Rewrite the user's last question so that it can be understood without the conversation: "
     "replace pronouns and references with the names and things they refer to. Keep the language "
-    'of the last question. Do not answer it. Reply with JSON: {"question": "..."}'
+    'of the last question. Do not answer it. Reply with JSON: {"question": "..."}\n\n'
+    "Example.\nConversation:\nuser: Welke oefening begon Rusland in Siberië?\n"
+    "assistant: Rusland begon woensdag oefeningen met de Yars-raket.\n\n"
+    "Last question: Hoe lang duurde die?\n"
+    '{"question": "Hoe lang duurde de Russische oefening met de Yars-raket in Siberië?"}'
 )
 _SCHEMA = {"type": "object", "properties": {"question": {"type": "string"}}, "required": ["question"]}
 MAX_TURN_CHARS = 600

@@ -68,6 +68,9 @@ def require_llama_cpp() -> None:
         )
 
 
+STATE_CACHE_BYTES = 1 << 30
+
+
 class LlamaCppGenerator:
     def __init__(
         self,
@@ -168,6 +171,11 @@ class LlamaCppGenerator:
         with self._load_lock:
             if self._llm is None:
                 self._llm = self._load(vocab_only=False)
+                # Keep the KV states of recent prompts: a follow-up's rewrite call (another system
+                # prompt) then no longer evicts the answer prompt's cached prefix.
+                from llama_cpp.llama_cache import LlamaRAMCache
+
+                self._llm.set_cache(LlamaRAMCache(capacity_bytes=STATE_CACHE_BYTES))
                 self._vocab = None  # the full model tokenizes too
             return self._llm
 
