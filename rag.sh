@@ -9,7 +9,7 @@ cd "$(dirname "$0")"
 
 VENV=${RAG_VENV:-.venv}
 PY="$VENV/bin/python"
-export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_HUB_DISABLE_TELEMETRY=1
+export HF_HUB_DISABLE_TELEMETRY=1
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 # The pip cache (downloads and the compiled llama-cpp-python wheel) lives outside the clone,
 # so a second setup on the same machine is fast.

@@ -20,10 +20,6 @@ import numpy as np
 from rag.embedders.base import Vectors
 from rag.errors import ConfigError, ModelMissingError
 
-# Nothing may reach a model hub: set before sentence-transformers / huggingface_hub are imported.
-os.environ["HF_HUB_OFFLINE"] = "1"
-os.environ["TRANSFORMERS_OFFLINE"] = "1"
-
 _HEX64 = re.compile(r"\b[0-9a-fA-F]{64}\b")
 _MAX_HASHED_JSON = 1_000_000  # config files are hashed whole; tokenizer.json (~33 MB) by size only
 
@@ -117,6 +113,12 @@ class SentenceTransformerEmbedder:
         return self._model
 
     def _load_model(self) -> Any:
+        local = Path(self._model_path).expanduser().exists()
+        if local:
+            # A local model (the offline default) must never reach a hub, not even to check for
+            # updates; huggingface_hub reads these when it is first imported, just below.
+            os.environ["HF_HUB_OFFLINE"] = "1"
+            os.environ["TRANSFORMERS_OFFLINE"] = "1"
         try:
             import torch
             from sentence_transformers import SentenceTransformer
@@ -128,7 +130,7 @@ class SentenceTransformerEmbedder:
         torch.set_num_threads(self._threads)
         _quiet_transformers()
         try:
-            return SentenceTransformer(self._model_path, device="cpu", local_files_only=True)
+            return SentenceTransformer(self._model_path, device="cpu", local_files_only=local)
         except (OSError, ValueError) as exc:
             raise ModelMissingError(
                 f"cannot load embedding model {self._model_path!r} ({exc}); run 'rag setup' "

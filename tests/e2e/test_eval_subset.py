@@ -5,7 +5,6 @@ folder and its summary printed (run with -s)."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -13,46 +12,23 @@ import pytest
 from eval.gold import load_gold
 from eval.report import render_markdown, write_report
 from eval.run import EvalRun, run_eval
-from rag.config import Settings
-from rag.corpus import chunk_documents, load_corpus
-from rag.embedders import create_embedder
-from rag.generators import create_generator
-from rag.index.store import build_index
 from rag.pipeline import Assistant
 
 pytestmark = pytest.mark.e2e
-
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 ROOT = Path(__file__).resolve().parents[2]
 PUBLIC = ROOT.parent / "shared" / "eval" / "gold_public.jsonl"
 SUBSET = 8
 
 
-def _default_assistant(data_dir: Path) -> Assistant:
-    """The default settings (llama-cpp + EmbeddingGemma), 1 thread, index built under data_dir."""
-    settings = Settings(corpus_dir=ROOT / "seeds", data_dir=data_dir, embed_threads=1, llm_threads=1)
-    assert settings.generator == "llama-cpp" and settings.embedder == "sentence-transformers"
-    embedder = create_embedder(settings)
-    documents = load_corpus(settings.corpus_dir).documents
-    chunks = chunk_documents(
-        documents,
-        embedder.count_tokens,
-        target_tokens=settings.chunk_tokens,
-        overlap_tokens=settings.chunk_overlap,
-    )
-    index = build_index(settings, embedder, documents, chunks, progress=False)
-    return Assistant(settings, index=index, embedder=embedder, generator=create_generator(settings))
-
-
 @pytest.fixture(scope="module")
-def run(tmp_path_factory: pytest.TempPathFactory) -> EvalRun:
+def run(tmp_path_factory: pytest.TempPathFactory, real_assistant: Assistant) -> EvalRun:
     if not PUBLIC.is_file():
         pytest.fail(f"{PUBLIC} is missing: the shared public gold set is needed for this test")
     items = load_gold(PUBLIC)[:SUBSET]
-    assistant = _default_assistant(tmp_path_factory.mktemp("rag"))
-    result = run_eval(assistant, items, progress=False, gold_paths=[str(PUBLIC)])
+    settings = real_assistant.settings
+    assert settings.generator == "llama-cpp" and settings.embedder == "sentence-transformers"
+    result = run_eval(real_assistant, items, progress=False, gold_paths=[str(PUBLIC)])
     write_report(result, tmp_path_factory.mktemp("report"))
     print(render_markdown(result))
     return result

@@ -6,6 +6,7 @@ The real model runs the full contract in tests/e2e/test_ingest_real.py.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -84,3 +85,23 @@ def test_factory_builds_a_lazy_embedder_for_a_folder(tmp_path: Path) -> None:
     assert embedder.name == str(folder)
     assert embedder.fingerprint.startswith("files:")
     assert embedder._model is None
+
+
+def test_only_local_models_are_loaded_offline(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The offline default never reaches a hub; a hub name chosen by the user may download."""
+    import sentence_transformers
+
+    calls: list[tuple[str, bool]] = []
+
+    def fake(model: str, *, device: str, local_files_only: bool) -> object:
+        calls.append((model, local_files_only))
+        return object()
+
+    monkeypatch.setattr(sentence_transformers, "SentenceTransformer", fake)
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    SentenceTransformerEmbedder("someone/some-hub-model", threads=1).model  # noqa: B018
+    assert calls[-1] == ("someone/some-hub-model", False)
+    assert "HF_HUB_OFFLINE" not in os.environ
+    SentenceTransformerEmbedder(str(tmp_path), threads=1).model  # noqa: B018
+    assert calls[-1] == (str(tmp_path), True)
+    assert os.environ["HF_HUB_OFFLINE"] == "1"
