@@ -79,14 +79,16 @@ class Assistant:
     def from_settings(cls, settings: Settings) -> Assistant:
         embedder = create_embedder(settings)
         index = load_index(settings, embedder)
-        return cls(settings, index=index, embedder=embedder, generator=create_generator(settings))
+        return cls(
+            settings, index=index, embedder=embedder, generator=create_generator(settings, embedder=embedder)
+        )
 
     def with_settings(self, **overrides: object) -> Assistant:
         """Same index and embedder; another generator, passage count or language."""
         settings = self.settings.model_copy(update=overrides)
         generator_keys = {"generator", "llm_model", "llm_threads", "n_ctx", "ollama_host", "ollama_model"}
         changed = any(getattr(settings, k) != getattr(self.settings, k) for k in generator_keys)
-        generator = create_generator(settings) if changed else self.generator
+        generator = create_generator(settings, embedder=self.embedder) if changed else self.generator
         return Assistant(settings, index=self.index, embedder=self.embedder, generator=generator)
 
     def warm_up(self) -> None:
