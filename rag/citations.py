@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from rag.corpus import split_sentences
 from rag.output import RawSentence
-from rag.prompting import PlannedPassage
+from rag.prompting import PlannedPassage, Terms
 from rag.text import content_terms, fold, numbers
 from rag.types import AnswerSentence, Citation
 
@@ -58,8 +58,19 @@ class Checked:
     dropped: tuple[str, ...]
 
 
-def _lexical_scores(sentence: str, passages: Sequence[PlannedPassage], lang: str) -> list[float]:
-    return [lexical_support(sentence, p.passage.text, lang) for p in passages]
+def _lexical_scores(
+    sentence: str, passages: Sequence[PlannedPassage], lang: str, terms_of: Terms | None
+) -> list[float]:
+    scores = [lexical_support(sentence, p.passage.text, lang) for p in passages]
+    if terms_of is None:
+        return scores
+    # Through the retrieval analysers too: their variant table lets 'NATO' meet 'NAVO', so an
+    # English sentence can be checked word by word against a Dutch passage.
+    views = [said for said in (terms_of(sentence, "nl"), terms_of(sentence, "en")) if said]
+    for i, p in enumerate(passages):
+        have = terms_of(p.passage.text, p.chunk.language)
+        scores[i] = max([scores[i], *(len(said & have) / len(said) for said in views)])
+    return scores
 
 
 def _add_semantic(
@@ -89,7 +100,7 @@ def _choose_sources(cited: list[int], scores: list[float], threshold: float) -> 
 
 def _support(
     sentence: str, cited: list[int], passages: Sequence[PlannedPassage], lang: str, threshold: float,
-    sim: Similarity | None,
+    sim: Similarity | None, terms_of: Terms | None = None,
 ) -> tuple[tuple[int, ...], list[float]]:  # fmt: skip
     """Sources that support the sentence, and every passage's score.
 
@@ -97,7 +108,7 @@ def _support(
     encoder call, runs only for cited passages that fail it (a translation), and for all
     passages when none of the cited ones holds up (a wrong citation to repair).
     """
-    scores = _lexical_scores(sentence, passages, lang)
+    scores = _lexical_scores(sentence, passages, lang, terms_of)
     valid = [n for n in dict.fromkeys(cited) if 1 <= n <= len(scores)]
     if sim is not None:
         _add_semantic(scores, [n for n in valid if scores[n - 1] < threshold], sentence, passages, sim)
@@ -154,13 +165,16 @@ def check_sentences(
     language: str,
     threshold: float,
     similarity: Similarity | None = None,
+    terms_of: Terms | None = None,
 ) -> Checked:
     kept: list[AnswerSentence] = []
     dropped: list[str] = []
     cites: dict[int, Citation] = {}
     for item in raw:
         for text in _split(item.text, language):
-            sources, scores = _support(text, item.sources, passages, language, threshold, similarity)
+            sources, scores = _support(
+                text, item.sources, passages, language, threshold, similarity, terms_of
+            )
             backed = _cover_numbers(text, sources, scores, passages, question, threshold) if sources else None
             if not backed:
                 dropped.append(text)

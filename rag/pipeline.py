@@ -37,6 +37,7 @@ from rag.prompting import (
 )
 from rag.refusal import refusal_text, retrieval_says_unanswerable
 from rag.retrieval import Retriever
+from rag.translate import translate_sentences
 from rag.types import (
     Answer,
     Chunk,
@@ -164,9 +165,11 @@ class Assistant:
         yield StreamStatus(message="generating")
         output = yield from self._generate(gen, plan, base)
         if _wrong_language(output, lang):
-            # Small models drift into the passages' language; one retry with the language first.
-            yield StreamStatus(message=f"rewriting the answer in {LANGUAGE_NAMES[lang]}")
-            output = yield from self._generate(gen, plan, base, insist_on_language=True)
+            # Small models drift into the passages' language: translate what they wrote.
+            yield StreamStatus(message=f"translating the answer into {LANGUAGE_NAMES[lang]}")
+            translated = translate_sentences(output.sentences, LANGUAGE_NAMES[lang], gen, lang)
+            if translated is not None:
+                output = output.model_copy(update={"sentences": translated})
         yield StreamDone(answer=self._finish(output, plan, base))
 
     # -- steps -------------------------------------------------------------------------------
@@ -195,16 +198,11 @@ class Assistant:
         return answer_language(question, default)
 
     def _generate(
-        self, gen: Generator, plan: PromptPlan, draft: _Draft, *, insist_on_language: bool = False
+        self, gen: Generator, plan: PromptPlan, draft: _Draft
     ) -> Gen[StreamEvent, None, ModelOutput]:
-        messages = plan.messages
-        if insist_on_language:
-            system, user = messages
-            insist = LANGUAGE_INSISTENCE[draft.language]
-            messages = (system, user.model_copy(update={"content": f"{insist}\n\n{user.content}\n{insist}"}))
         request = GenerationRequest(
             task="answer",
-            messages=messages,
+            messages=plan.messages,
             schema=answer_schema(len(plan.passages)),
             max_tokens=self.settings.max_answer_tokens,
             temperature=self.settings.temperature,
@@ -241,6 +239,7 @@ class Assistant:
             language=draft.language,
             threshold=self.settings.support_threshold,
             similarity=self._similarity,
+            terms_of=self._terms,
         )
         if not checked.sentences:
             return draft.refusal(
@@ -273,12 +272,6 @@ class Assistant:
             for text, vector in zip(missing, self.embedder.embed_documents(missing), strict=True):
                 self._sentence_cache[text] = vector
         return [self._sentence_cache[t] for t in pieces]
-
-
-LANGUAGE_INSISTENCE = {
-    "nl": "Schrijf het antwoord in het Nederlands.",
-    "en": "Write the answer in English.",
-}
 
 
 def _wrong_language(output: ModelOutput, language: str) -> bool:

@@ -14,7 +14,7 @@ from pydantic import ConfigDict, Field
 
 from rag.types import Frozen
 
-Task = Literal["answer", "condense", "judge"]
+Task = Literal["answer", "condense", "translate", "judge"]
 
 
 class Message(Frozen):

@@ -86,19 +86,27 @@ def test_retrieval_gate_refuses_without_calling_the_model(tmp_path: Path) -> Non
     assert a.generator.requests == []  # type: ignore[attr-defined]
 
 
-def test_answer_in_the_wrong_language_is_asked_again(tmp_path: Path) -> None:
+def test_answer_in_the_wrong_language_is_translated(tmp_path: Path) -> None:
+    english = "President Putin gave the instruction on February 27, 2022, the brief says."
     replies = [
-        reply([("President Putin gave the instruction on February 27, 2022, the brief says.", [1])]),
-        reply([("Poetin gaf de instructie op 27 februari 2022, volgens de tekst.", [1])]),
+        reply([(english, [1])]),
+        json.dumps({"sentences": ["Poetin gaf de instructie op 27 februari 2022, volgens de tekst."]}),
     ]
     a = make_test_assistant(tmp_path, replies)
     events = list(a.stream("Op welke datum gaf Poetin de instructie voor het speciale dienstregime?"))
     assert any(isinstance(e, StreamStatus) and "Dutch" in e.message for e in events)
-    _first, second = a.generator.requests  # type: ignore[attr-defined]
-    assert second.messages[1].content.startswith("Schrijf het antwoord in het Nederlands.")
+    _answer, translate = a.generator.requests  # type: ignore[attr-defined]
+    assert translate.task == "translate" and english in translate.messages[1].content
     final = events[-1]
     assert isinstance(final, StreamDone)
     assert final.answer.language == "nl" and "februari" in final.answer.text
+
+
+def test_failed_translation_keeps_the_answer(tmp_path: Path) -> None:
+    english = "President Putin gave the instruction on February 27, 2022, the brief says."
+    a = make_test_assistant(tmp_path, [reply([(english, [1])]), "not json"])
+    result = a.answer("Op welke datum gaf Poetin de instructie voor het speciale dienstregime?")
+    assert english in " ".join(s.text for s in result.sentences) or result.refused
 
 
 def test_follow_up_is_condensed_with_history(tmp_path: Path) -> None:
