@@ -211,4 +211,11 @@ def _citation(n: int, sentence: str, planned: PlannedPassage, support: float, la
 
 
 def render_answer(sentences: Sequence[AnswerSentence]) -> str:
-    return " ".join(f"{s.text} {''.join(f'[{n}]' for n in s.sources)}".rstrip() for s in sentences)
+    """Sentences with their markers; a run of sentences from the same sources is marked once,
+    at its end ("A. B. [1]"), instead of "A. [1] B. [1]"."""
+    parts = []
+    for i, s in enumerate(sentences):
+        same_as_next = i + 1 < len(sentences) and sentences[i + 1].sources == s.sources
+        marks = "" if same_as_next else "".join(f"[{n}]" for n in s.sources)
+        parts.append(f"{s.text} {marks}".rstrip())
+    return " ".join(parts)

@@ -94,3 +94,17 @@ def test_number_words_count_as_numbers() -> None:
 def test_lexical_support_uses_stems_and_ignores_stopwords() -> None:
     assert lexical_support("De kernwapens worden geplaatst", "kernwapen plaatsen", "nl") == 1.0
     assert lexical_support("appeltaart", "kernwapen plaatsen", "nl") == 0.0
+
+
+def test_a_run_of_sentences_from_one_source_is_marked_once() -> None:
+    from rag.citations import render_answer
+    from rag.types import AnswerSentence
+
+    text = render_answer(
+        [
+            AnswerSentence(text="A.", sources=(1,)),
+            AnswerSentence(text="B.", sources=(1,)),
+            AnswerSentence(text="C.", sources=(2,)),
+        ]
+    )
+    assert text == "A. B. [1] C. [2]"

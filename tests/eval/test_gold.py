@@ -10,7 +10,7 @@ from eval.gold import GoldError, GoldItem, evidence_spans, load_gold
 from rag.corpus import load_corpus
 
 ROOT = Path(__file__).resolve().parents[2]
-SEEDS = ROOT.parent / "shared" / "seeds"
+SEEDS = ROOT / "seeds"
 PUBLIC = ROOT.parent / "shared" / "eval" / "gold_public.jsonl"
 # The project's own set (written separately) is checked the same way once it exists.
 GOLD_FILES = [p for p in (PUBLIC, ROOT / "eval" / "gold.jsonl") if p.exists()]

@@ -28,8 +28,8 @@ class StubBlocks:
 def test_chat_launches_on_localhost_with_a_queue(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     blocks = StubBlocks()
     seen: list[Any] = []
-    monkeypatch.setattr(ui.app, "create_app", lambda settings: seen.append(settings) or blocks)
-    monkeypatch.chdir(tmp_path)  # no .env from the working tree
+    monkeypatch.setattr(ui.app, "create_app", lambda settings, assistant: seen.append(settings) or blocks)
+    monkeypatch.chdir(tmp_path)  # no .env and no index from the working tree: the page will say so
     app = typer.Typer()
     chat_cmd.register(app)
     app.command("noop")(lambda: None)  # keep `chat` a named subcommand
@@ -39,3 +39,4 @@ def test_chat_launches_on_localhost_with_a_queue(monkeypatch: pytest.MonkeyPatch
     assert (launch["server_name"], launch["server_port"], launch["share"]) == ("127.0.0.1", 7999, False)
     assert blocks.calls["queue"]["default_concurrency_limit"] == 1
     assert seen[0].generator == "extractive"
+    assert "no index" in result.output  # start-up loading failed politely; the page retries later
