@@ -170,8 +170,12 @@ def check_sentences(
     kept: list[AnswerSentence] = []
     dropped: list[str] = []
     cites: dict[int, Citation] = {}
+    absent = premise_names(question, passages, terms_of or _content_terms_any)
     for item in raw:
         for text in _split(item.text, language):
+            if any(_mentions(text, name) for name in absent):
+                dropped.append(text)  # repeats a name the question assumes but no passage has
+                continue
             sources, scores = _support(
                 text, item.sources, passages, language, threshold, similarity, terms_of
             )
@@ -186,6 +190,47 @@ def check_sentences(
                 if n not in cites or cites[n].support < scores[n - 1]:
                     cites[n] = _citation(n, text, passages[n - 1], scores[n - 1], language)
     return Checked(tuple(kept), tuple(cites[n] for n in sorted(cites)), tuple(dropped))
+
+
+_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*")
+
+
+def _content_terms_any(text: str, language: str) -> set[str]:
+    return content_terms(text, language)
+
+
+def _mentions(sentence: str, name: str) -> bool:
+    return fold(name) in fold(sentence)
+
+
+def premise_names(question: str, passages: Sequence[PlannedPassage], terms_of: Terms) -> list[str]:
+    """Names the question takes for granted that no passage mentions (a false premise such as
+    'How did Mark Rutte react...' when the texts never name him)."""
+    have: set[str] = set()
+    for p in passages:
+        have |= terms_of(_with_label(p), p.chunk.language)
+    absent = []
+    for name in (n for group in _NAME.findall(question.strip()) for n in _name_parts(group)):
+        said = terms_of(name, "nl") | terms_of(name, "en")
+        if said and not said & have:
+            absent.append(name)
+    return absent
+
+
+def _name_parts(group: str) -> list[str]:
+    """'NAVO-secretaris-generaal Mark Rutte' -> ['NAVO-secretaris-generaal', 'Mark Rutte']: a
+    title compound is checked apart from the name it precedes; a name counts as present when
+    any of its words is (so 'South Korea' meets 'Zuid-Korea')."""
+    parts: list[str] = []
+    run: list[str] = []
+    for word in group.split():
+        if re.search(r"-[a-z]", word):
+            parts += [" ".join(run)] if run else []
+            parts.append(word)
+            run = []
+        else:
+            run.append(word)
+    return parts + ([" ".join(run)] if run else [])
 
 
 def _split(text: str, language: str) -> list[str]:

@@ -108,3 +108,27 @@ def test_a_run_of_sentences_from_one_source_is_marked_once() -> None:
         ]
     )
     assert text == "A. B. [1] C. [2]"
+
+
+def test_a_name_the_question_assumes_but_no_passage_has_is_not_repeated() -> None:
+    from rag.citations import premise_names
+
+    question = "Hoe reageerde NAVO-secretaris-generaal Mark Rutte op de RAND-studie?"
+    from rag.text import content_terms
+
+    # NAVO and RAND occur in the passages; Mark Rutte does not.
+    assert premise_names(question, PASSAGES, content_terms) == ["Mark Rutte"]
+    out = check(
+        [RawSentence(text="Mark Rutte zei dat Rusland vijf dagen nodig heeft.", sources=[1])],
+        question=question,
+    )
+    assert out.sentences == () and out.dropped  # type: ignore[attr-defined]
+
+
+def test_names_that_passages_do_have_are_fine() -> None:
+    question = "Hoeveel dagen heeft Rusland nodig volgens RAND?"
+    out = check(
+        [RawSentence(text="Rusland heeft maximaal vijf dagen nodig, zei RAND.", sources=[1])],
+        question=question,
+    )
+    assert [s.sources for s in out.sentences] == [(1,)]  # type: ignore[attr-defined]
