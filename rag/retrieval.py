@@ -102,7 +102,9 @@ class Retriever:
             for pos in fused:
                 fused[pos] += weight * top * self._recency.get(self.chunks[pos].doc_id, 0.0)
         order = sorted(fused, key=lambda p: (-fused[p], p))
-        kept = self._dedup(order, k if k is not None else self.settings.top_k)
+        wanted = k if k is not None else self.settings.top_k
+        order = keep_leg_winners(order, legs, min(wanted, self.settings.top_k))
+        kept = self._dedup(order, wanted)
         return [self._hit(pos, rank, fused[pos], legs) for rank, pos in enumerate(kept, 1)]
 
     def dense_leg(self, query: str, allowed: set[int] | None) -> list[LegResult]:
@@ -196,6 +198,19 @@ class Retriever:
             lexical_rank=lexical.rank if lexical else None,
             lexical_score=lexical.score if lexical else None,
         )
+
+
+def keep_leg_winners(order: list[int], legs: dict[str, list[LegResult]], within: int) -> list[int]:
+    """Each leg's best chunk stays among the first `within`: fusion favours chunks both legs
+    find, and can push out a passage only one leg ranks first (an English question whose Dutch
+    answer the words find but the embedding does not)."""
+    winners = dict.fromkeys(results[0].position for results in legs.values() if results)
+    missing = [p for p in winners if p not in order[:within]]
+    if not missing:
+        return order
+    rest = [p for p in order if p not in missing]
+    cut = max(0, within - len(missing))
+    return rest[:cut] + missing + rest[cut:]
 
 
 def _mostly_inside(chunk: Chunk, kept: Chunk) -> bool:

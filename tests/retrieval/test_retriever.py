@@ -108,3 +108,15 @@ def test_vector_count_must_match_chunks(corpus: Corpus) -> None:
         Retriever(
             documents, chunks, NumpyIndex(retriever.embedder.dim), retriever.embedder, retriever.settings
         )
+
+
+def test_each_legs_best_chunk_stays_in_the_top_k() -> None:
+    from rag.retrieval import LegResult, keep_leg_winners
+
+    legs = {
+        "dense": [LegResult(position=p, rank=i + 1, score=1.0) for i, p in enumerate([1, 2, 3, 4, 5])],
+        "lexical": [LegResult(position=p, rank=i + 1, score=1.0) for i, p in enumerate([9, 2, 3, 4, 5])],
+    }
+    order = [2, 3, 4, 1, 5, 9]  # fusion put the lexical winner (9) last
+    assert keep_leg_winners(order, legs, 3) == [2, 3, 9, 4, 1, 5]
+    assert keep_leg_winners([9, 1, 2], legs, 3) == [9, 1, 2]  # nothing to do
