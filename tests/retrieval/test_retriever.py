@@ -117,6 +117,6 @@ def test_each_legs_best_chunk_stays_in_the_top_k() -> None:
         "dense": [LegResult(position=p, rank=i + 1, score=1.0) for i, p in enumerate([1, 2, 3, 4, 5])],
         "lexical": [LegResult(position=p, rank=i + 1, score=1.0) for i, p in enumerate([9, 2, 3, 4, 5])],
     }
-    order = [2, 3, 4, 1, 5, 9]  # fusion put the lexical winner (9) last
-    assert keep_leg_winners(order, legs, 3) == [2, 3, 9, 4, 1, 5]
+    order = [2, 3, 4, 1, 5, 9]  # fusion left both legs' winners (1, 9) out of the top 3
+    assert keep_leg_winners(order, legs, 3) == [2, 1, 9, 3, 4, 5]  # both winners (1 and 9) moved up
     assert keep_leg_winners([9, 1, 2], legs, 3) == [9, 1, 2]  # nothing to do
