@@ -19,13 +19,14 @@ from rag.citations import check_sentences, render_answer
 from rag.condense import condense
 from rag.config import Settings
 from rag.corpus import split_sentences
+from rag.draft import Draft, bounded_history, wrong_language
 from rag.embedders import create_embedder
 from rag.embedders.base import Embedder
 from rag.errors import QuestionError
 from rag.generators import create_generator
 from rag.generators.base import GenerationRequest, Generator, Message
 from rag.index.store import CorpusIndex, load_index
-from rag.language import answer_language, detect_language
+from rag.language import answer_language
 from rag.output import ModelOutput, StreamingView, parse_output
 from rag.prompting import (
     LANGUAGE_NAMES,
@@ -35,7 +36,7 @@ from rag.prompting import (
     answer_schema,
     plan_prompt,
 )
-from rag.refusal import refusal_text, retrieval_says_unanswerable
+from rag.refusal import retrieval_says_unanswerable
 from rag.retrieval import Retriever
 from rag.translate import translate_sentences
 from rag.types import (
@@ -43,12 +44,10 @@ from rag.types import (
     Chunk,
     Document,
     Frozen,
-    Hit,
     StreamDelta,
     StreamDone,
     StreamEvent,
     StreamStatus,
-    Timings,
     Turn,
 )
 
@@ -137,7 +136,7 @@ class Assistant:
     ) -> Iterator[StreamEvent]:
         """Yield status notes, answer text as it is generated, then the validated Answer."""
         question = self._check_question(question)
-        turns = _bounded(history, self.settings.max_history_turns)
+        turns = bounded_history(history, self.settings.max_history_turns)
         gen = generator or self.generator
         lang = self._language(question, turns, language)
         started = time.perf_counter()
@@ -145,7 +144,7 @@ class Assistant:
         standalone = condense(question, turns, gen, lang) if turns else question
         hits = self.retriever.search(standalone, k=(top_k or self.settings.top_k) + 3)
         retrieved = time.perf_counter()
-        base = _Draft(question, standalone, lang, hits, gen, started, retrieved)
+        base = Draft(question, standalone, lang, hits, gen, started, retrieved)
         if retrieval_says_unanswerable(hits, self.settings.refusal_threshold):
             yield StreamDone(answer=base.refusal("no passage is close enough to the question"))
             return
@@ -164,7 +163,7 @@ class Assistant:
         )
         yield StreamStatus(message="generating")
         output = yield from self._generate(gen, plan, base)
-        if _wrong_language(output, lang):
+        if wrong_language(output, lang):
             # Small models drift into the passages' language: translate what they wrote.
             yield StreamStatus(message=f"translating the answer into {LANGUAGE_NAMES[lang]}")
             translated = translate_sentences(output.sentences, LANGUAGE_NAMES[lang], gen, lang)
@@ -198,7 +197,7 @@ class Assistant:
         return answer_language(question, default)
 
     def _generate(
-        self, gen: Generator, plan: PromptPlan, draft: _Draft
+        self, gen: Generator, plan: PromptPlan, draft: Draft
     ) -> Gen[StreamEvent, None, ModelOutput]:
         request = GenerationRequest(
             task="answer",
@@ -223,7 +222,7 @@ class Assistant:
         output = parse_output(draft.completion)
         return output
 
-    def _finish(self, output: ModelOutput, plan: PromptPlan, draft: _Draft) -> Answer:
+    def _finish(self, output: ModelOutput, plan: PromptPlan, draft: Draft) -> Answer:
         draft.plan = plan
         if not output.answerable:
             said = " ".join(s.text for s in output.sentences).strip()
@@ -272,62 +271,6 @@ class Assistant:
             for text, vector in zip(missing, self.embedder.embed_documents(missing), strict=True):
                 self._sentence_cache[text] = vector
         return [self._sentence_cache[t] for t in pieces]
-
-
-def _wrong_language(output: ModelOutput, language: str) -> bool:
-    """True when the answer sentences are, taken together, in another language than asked."""
-    text = " ".join(s.text for s in output.sentences)
-    if not output.answerable or len(text.split()) < 4:
-        return False
-    return detect_language(text, default=language) != language
-
-
-def _bounded(history: Sequence[Turn | dict[str, str]] | None, max_turns: int) -> tuple[Turn, ...]:
-    """The last `max_turns` exchanges (user + assistant) of the conversation, as Turns."""
-    turns = tuple(t if isinstance(t, Turn) else Turn.model_validate(t) for t in history or ())
-    return turns[-2 * max_turns :] if max_turns else ()
-
-
-class _Draft:
-    """What is known about an answer while it is being made; builds the final Answer."""
-
-    def __init__(
-        self, question: str, standalone: str, language: str, hits: list[Hit], gen: Generator,
-        started: float, retrieved: float,
-    ) -> None:  # fmt: skip
-        self.question, self.standalone, self.language = question, standalone, language
-        self.hits, self.gen, self.started, self.retrieved = hits, gen, started, retrieved
-        self.first_token: float | None = None
-        self.completion = ""
-        self.plan: PromptPlan | None = None
-
-    def refusal(self, reason: str, dropped: Sequence[str] = ()) -> Answer:
-        text = refusal_text(self.language)
-        return self.answer(text=text, refused=True, refusal_reason=reason, dropped_sentences=tuple(dropped))
-
-    def answer(self, **fields: object) -> Answer:
-        now = time.perf_counter()
-        if self.first_token is None:  # nothing streamed (a refusal): the text appears now
-            self.first_token = now
-        plan = self.plan
-        return Answer(
-            question=self.question,
-            standalone_question=self.standalone,
-            language=self.language,
-            hits=tuple(self.hits),
-            context_chunk_ids=tuple(p.chunk.id for p in plan.passages) if plan else (),
-            left_out_chunk_ids=plan.left_out if plan else (),
-            prompt_tokens=plan.prompt_tokens if plan else 0,
-            completion_tokens=self.gen.count_tokens(self.completion) if self.completion else 0,
-            timings=Timings(
-                retrieve_s=round(self.retrieved - self.started, 4),
-                first_token_s=round(self.first_token - self.started, 4),
-                total_s=round(now - self.started, 4),
-            ),
-            backend=self.gen.name,
-            model=self.gen.model,
-            **fields,  # type: ignore[arg-type]
-        )
 
 
 _assistants: dict[str, Assistant] = {}

@@ -1,0 +1,69 @@
+"""The state of one answer while it is being made, and the small checks around it."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+from rag.generators.base import Generator
+from rag.language import detect_language
+from rag.output import ModelOutput
+from rag.prompting import PromptPlan
+from rag.refusal import refusal_text
+from rag.types import Answer, Hit, Timings, Turn
+
+
+def wrong_language(output: ModelOutput, language: str) -> bool:
+    """True when the answer sentences are, taken together, in another language than asked."""
+    text = " ".join(s.text for s in output.sentences)
+    if not output.answerable or len(text.split()) < 4:
+        return False
+    return detect_language(text, default=language) != language
+
+
+def bounded_history(history: Sequence[Turn | dict[str, str]] | None, max_turns: int) -> tuple[Turn, ...]:
+    """The last `max_turns` exchanges (user + assistant) of the conversation, as Turns."""
+    turns = tuple(t if isinstance(t, Turn) else Turn.model_validate(t) for t in history or ())
+    return turns[-2 * max_turns :] if max_turns else ()
+
+
+class Draft:
+    """What is known about an answer while it is being made; builds the final Answer."""
+
+    def __init__(
+        self, question: str, standalone: str, language: str, hits: list[Hit], gen: Generator,
+        started: float, retrieved: float,
+    ) -> None:  # fmt: skip
+        self.question, self.standalone, self.language = question, standalone, language
+        self.hits, self.gen, self.started, self.retrieved = hits, gen, started, retrieved
+        self.first_token: float | None = None
+        self.completion = ""
+        self.plan: PromptPlan | None = None
+
+    def refusal(self, reason: str, dropped: Sequence[str] = ()) -> Answer:
+        text = refusal_text(self.language)
+        return self.answer(text=text, refused=True, refusal_reason=reason, dropped_sentences=tuple(dropped))
+
+    def answer(self, **fields: object) -> Answer:
+        now = time.perf_counter()
+        if self.first_token is None:  # nothing streamed (a refusal): the text appears now
+            self.first_token = now
+        plan = self.plan
+        return Answer(
+            question=self.question,
+            standalone_question=self.standalone,
+            language=self.language,
+            hits=tuple(self.hits),
+            context_chunk_ids=tuple(p.chunk.id for p in plan.passages) if plan else (),
+            left_out_chunk_ids=plan.left_out if plan else (),
+            prompt_tokens=plan.prompt_tokens if plan else 0,
+            completion_tokens=self.gen.count_tokens(self.completion) if self.completion else 0,
+            timings=Timings(
+                retrieve_s=round(self.retrieved - self.started, 4),
+                first_token_s=round(self.first_token - self.started, 4),
+                total_s=round(now - self.started, 4),
+            ),
+            backend=self.gen.name,
+            model=self.gen.model,
+            **fields,  # type: ignore[arg-type]
+        )
