@@ -132,3 +132,30 @@ def test_stop_cancels_an_answer_being_written(
         except AssertionError:
             continue
     expect(page.locator('#rag-chat a.cite[href="#src-2-1"]').first).to_be_visible()
+
+
+def test_a_second_user_waits_in_the_queue_and_then_gets_an_answer(
+    tmp_path: Path, serve: Callable[..., str], browser: BrowserContext, screenshot: Callable[..., Any]
+) -> None:
+    release = threading.Event()
+
+    def slow_model(request: GenerationRequest) -> str:
+        if request.task == "answer" and not release.is_set():
+            release.wait(timeout=300)  # the first user's answer is still being written
+        return cite_first_passage(request)
+
+    assistant = make_test_assistant(tmp_path / "app", script=slow_model)
+    url = serve(create_app(assistant.settings, assistant))
+    first, second = open_chat(browser, url), browser.new_page()
+    second.goto(url)
+    try:
+        ask(first, QUESTION)
+        expect(first.locator("#rag-chat")).to_contain_text("Writing the answer")
+        ask(second, QUESTION)
+        # The one in-process model is busy: the second page shows its place in the queue.
+        expect(second.locator("body")).to_contain_text("queue", timeout=15000)
+        screenshot(second, "chat-queued")
+    finally:
+        release.set()
+    expect(first.locator("#rag-chat a.cite").first).to_be_visible(timeout=30000)
+    expect(second.locator("#rag-chat a.cite").first).to_be_visible(timeout=30000)
