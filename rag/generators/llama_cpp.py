@@ -68,9 +68,6 @@ def require_llama_cpp() -> None:
         )
 
 
-STATE_CACHE_BYTES = 1 << 30
-
-
 class LlamaCppGenerator:
     def __init__(
         self,
@@ -170,12 +167,10 @@ class LlamaCppGenerator:
     def _model(self) -> Any:
         with self._load_lock:
             if self._llm is None:
+                # No llama_cpp.LlamaRAMCache: its saved states copy the logits of every prompt
+                # token (~0.6 GB each) outside its own size accounting, and an eval run grew to
+                # 16 GB. The plain prefix reuse of the last prompt is what we rely on.
                 self._llm = self._load(vocab_only=False)
-                # Keep the KV states of recent prompts: a follow-up's rewrite call (another system
-                # prompt) then no longer evicts the answer prompt's cached prefix.
-                from llama_cpp.llama_cache import LlamaRAMCache
-
-                self._llm.set_cache(LlamaRAMCache(capacity_bytes=STATE_CACHE_BYTES))
                 self._vocab = None  # the full model tokenizes too
             return self._llm
 
