@@ -170,7 +170,7 @@ def check_sentences(
     kept: list[AnswerSentence] = []
     dropped: list[str] = []
     cites: dict[int, Citation] = {}
-    absent = premise_names(question, passages, terms_of or _content_terms_any)
+    absent = premise_names(question, passages, terms_of or content_terms)
     for item in raw:
         for text in _split(item.text, language):
             if any(_mentions(text, name) for name in absent):
@@ -193,10 +193,6 @@ def check_sentences(
 
 
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*")
-
-
-def _content_terms_any(text: str, language: str) -> set[str]:
-    return content_terms(text, language)
 
 
 def _mentions(sentence: str, name: str) -> bool:

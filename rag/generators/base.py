@@ -7,6 +7,7 @@ and emits JSON matching `schema` without any model.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from typing import Any, Literal, Protocol, runtime_checkable
 
@@ -42,6 +43,11 @@ class GenerationRequest(Frozen):
     passages: tuple[Passage, ...] = ()
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+def estimate_tokens(text: str) -> int:
+    """For backends without a tokenizer: about 1.3 tokens per whitespace-separated word."""
+    return math.ceil(len(text.split()) * 1.3)
 
 
 @runtime_checkable

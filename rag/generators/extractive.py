@@ -27,7 +27,7 @@ from bm25s.stopwords import STOPWORDS_DUTCH, STOPWORDS_EN_PLUS
 
 from rag.embedders.base import Embedder
 from rag.errors import GenerationError
-from rag.generators.base import GenerationRequest, Passage
+from rag.generators.base import GenerationRequest, Passage, estimate_tokens
 from rag.text import fold as _fold
 
 _WORD = re.compile(r"\w+")
@@ -105,8 +105,8 @@ class ExtractiveGenerator:
         return self._context_size
 
     def count_tokens(self, text: str) -> int:
-        """No tokenizer: an estimate of 1.3 tokens per word (there is no model context to fill)."""
-        return math.ceil(len(text.split()) * 1.3)
+        """No tokenizer: an estimate (there is no model context to fill)."""
+        return estimate_tokens(text)
 
     def stream(self, request: GenerationRequest) -> Iterator[str]:
         if request.task == "condense":

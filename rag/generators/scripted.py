@@ -8,12 +8,11 @@ prompt it was given.
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections.abc import Callable, Iterator, Sequence
 
 from rag.errors import GenerationError
-from rag.generators.base import GenerationRequest
+from rag.generators.base import GenerationRequest, estimate_tokens
 from rag.generators.extractive import echo_question
 
 Script = Sequence[str | BaseException] | Callable[[GenerationRequest], str]
@@ -61,8 +60,8 @@ class ScriptedGenerator:
         return self._context_size
 
     def count_tokens(self, text: str) -> int:
-        """A stand-in tokenizer: 1.3 tokens per whitespace-separated word, rounded up."""
-        return math.ceil(len(text.split()) * 1.3)
+        """A stand-in tokenizer (see estimate_tokens)."""
+        return estimate_tokens(text)
 
     def stream(self, request: GenerationRequest) -> Iterator[str]:
         self.requests.append(request)
