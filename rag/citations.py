@@ -254,9 +254,12 @@ def _citation(n: int, sentence: str, planned: PlannedPassage, support: float, la
 def render_answer(sentences: Sequence[AnswerSentence]) -> str:
     """Sentences with their markers; a run of sentences from the same sources is marked once,
     at its end ("A. B. [1]"), instead of "A. [1] B. [1]"."""
-    parts = []
+    parts: list[str] = []
     for i, s in enumerate(sentences):
-        same_as_next = i + 1 < len(sentences) and sentences[i + 1].sources == s.sources
-        marks = "" if same_as_next else "".join(f"[{n}]" for n in s.sources)
-        parts.append(f"{s.text} {marks}".rstrip())
-    return " ".join(parts)
+        following = sentences[i + 1] if i + 1 < len(sentences) else None
+        same_as_next = following is not None and following.sources == s.sources and following.flag != "quote"
+        marks = "" if same_as_next and s.flag != "quote" else "".join(f"[{n}]" for n in s.sources)
+        # A quoted source sentence stands on its own line under the answer.
+        gap = ("\n\n" if s.flag == "quote" else " ") if parts else ""
+        parts.append(gap + f"{s.text} {marks}".rstrip())
+    return "".join(parts)

@@ -83,6 +83,8 @@ class Settings(BaseSettings):
     support_threshold: float = 0.5  # minimum support (0..1) of a sentence by its cited passage
     max_question_chars: int = Field(default=2000, ge=10)
     max_history_turns: int = Field(default=6, ge=0)
+    quote_sources: bool = True  # add the best source sentence, verbatim, under the answer
+    fix_untranslated: bool = True  # re-translate answer sentences that kept source-language words
 
     @property
     def models_dir(self) -> Path:

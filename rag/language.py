@@ -56,3 +56,12 @@ def answer_language(question: str, default: str = "nl") -> str:
     if not values or values[0].value < MIN_CONFIDENCE:
         return default
     return values[0].language.iso_code_639_1.name.lower()
+
+
+@functools.cache
+def word_language(word: str) -> tuple[str, float]:
+    """(Dutch or English, the detector's confidence) for a single word."""
+    values = _detector(_ANSWERED).compute_language_confidence_values(word)
+    if not values:
+        return "", 0.0
+    return values[0].language.iso_code_639_1.name.lower(), values[0].value

@@ -36,6 +36,7 @@ from rag.prompting import (
     answer_schema,
     plan_prompt,
 )
+from rag.quotes import choose_quotes, with_quotes
 from rag.refusal import retrieval_says_unanswerable
 from rag.retrieval import Retriever
 from rag.translate import translate_sentences
@@ -50,6 +51,7 @@ from rag.types import (
     StreamStatus,
     Turn,
 )
+from rag.untranslated import fix_untranslated, foreign_words
 
 
 class AssistantInfo(Frozen):
@@ -169,6 +171,8 @@ class Assistant:
             translated = translate_sentences(output.sentences, LANGUAGE_NAMES[lang], gen, lang)
             if translated is not None:
                 output = output.model_copy(update={"sentences": translated})
+        if self.settings.fix_untranslated and output.answerable:
+            output = yield from self._fix_untranslated(output, plan, base)
         yield StreamDone(answer=self._finish(output, plan, base))
 
     # -- steps -------------------------------------------------------------------------------
@@ -222,6 +226,18 @@ class Assistant:
         output = parse_output(draft.completion)
         return output
 
+    def _fix_untranslated(
+        self, output: ModelOutput, plan: PromptPlan, draft: Draft
+    ) -> Gen[StreamEvent, None, ModelOutput]:
+        foreign = " ".join(p.passage.text for p in plan.passages if p.chunk.language != draft.language)
+        if not foreign:
+            return output
+        if any(foreign_words(s.text, draft.language, foreign, draft.standalone) for s in output.sentences):
+            yield StreamStatus(message="translating words left in the sources' language")
+            fixed = fix_untranslated(output.sentences, draft.language, foreign, draft.standalone, draft.gen)
+            output = output.model_copy(update={"sentences": fixed})
+        return output
+
     def _finish(self, output: ModelOutput, plan: PromptPlan, draft: Draft) -> Answer:
         draft.plan = plan
         if not output.answerable:
@@ -244,10 +260,22 @@ class Assistant:
             return draft.refusal(
                 "no sentence of the generated answer is supported by the passages", checked.dropped
             )
+        sentences, citations = checked.sentences, checked.citations
+        if self.settings.quote_sources:
+            quotes = choose_quotes(
+                draft.standalone,
+                draft.language,
+                plan.passages,
+                " ".join(s.text for s in sentences),
+                embed_sentences=self._embed_sentences,
+                embed_query=lambda text: np.asarray(self.embedder.embed_query(text)),
+                terms_of=self._terms,
+            )
+            sentences, citations = with_quotes(sentences, citations, quotes, plan.passages, draft.language)
         return draft.answer(
-            text=render_answer(checked.sentences),
-            sentences=checked.sentences,
-            citations=checked.citations,
+            text=render_answer(sentences),
+            sentences=sentences,
+            citations=citations,
             dropped_sentences=checked.dropped,
         )
 
@@ -266,11 +294,15 @@ class Assistant:
         for start, end in planned.spans:
             text = chunk.text[start - chunk.start : end - chunk.start]
             pieces += [text[s:e] for s, e in split_sentences(text, chunk.language)] or [text]
-        missing = [t for t in pieces if t not in self._sentence_cache]
+        return list(self._embed_sentences(pieces))
+
+    def _embed_sentences(self, pieces: list[str]) -> Any:
+        """Embeddings (rows) of passage sentences, each computed once per Assistant."""
+        missing = list(dict.fromkeys(t for t in pieces if t not in self._sentence_cache))
         if missing:
             for text, vector in zip(missing, self.embedder.embed_documents(missing), strict=True):
                 self._sentence_cache[text] = vector
-        return [self._sentence_cache[t] for t in pieces]
+        return np.asarray([self._sentence_cache[t] for t in pieces])
 
 
 _assistants: dict[str, Assistant] = {}

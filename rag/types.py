@@ -91,7 +91,7 @@ class AnswerSentence(Frozen):
     text: str
     sources: tuple[int, ...] = ()  # citation numbers
     support: float = 0.0
-    flag: Literal["ok", "uncited", "unsupported"] = "ok"
+    flag: Literal["ok", "uncited", "unsupported", "quote"] = "ok"  # quote: verbatim source sentence
 
 
 class Timings(Frozen):

@@ -68,6 +68,11 @@ def require_llama_cpp() -> None:
         )
 
 
+# Tokens after the system message in the warm-up prompt: "<|im_start|>assistant\n" and the one
+# generated token; a later prompt goes on with "<|im_start|>user" instead.
+PREFIX_TAIL = 4
+
+
 class LlamaCppGenerator:
     def __init__(
         self,
@@ -93,6 +98,8 @@ class LlamaCppGenerator:
         self._lock = threading.Lock()  # one generation at a time on the one model
         self._load_lock = threading.Lock()
         self.last_finish_reason: str | None = None  # "stop", "length" or "repetition"
+        self._prefix_state: Any = None
+        self._prefix_ids: tuple[int, ...] = ()
 
     @property
     def name(self) -> str:
@@ -113,6 +120,8 @@ class LlamaCppGenerator:
     def stream(self, request: GenerationRequest) -> Iterator[str]:
         llm = self._model()
         with self._lock:
+            if request.task == "answer":
+                self._restore_prefix(llm)
             try:
                 chunks = llm.create_chat_completion(**self._completion_args(request))
                 try:
@@ -131,6 +140,26 @@ class LlamaCppGenerator:
         with self._lock:
             messages = [m.model_dump() for m in prefix]
             llm.create_chat_completion(messages=messages, max_tokens=1, seed=self._seed)
+            self._save_prefix(llm)
+
+    # The KV cache holds the last prompt only. A side task (rewriting a follow-up, translating)
+    # replaces the fixed system prompt there, and the next answer would pay ~8 s to read it
+    # again; a snapshot of the state after warm-up brings it back in milliseconds.
+    def _save_prefix(self, llm: Any) -> None:
+        state = llm.save_state()
+        # The state carries every prompt token's logits (~0.6 MB each); only the KV cache is
+        # needed, since restored tokens are never sampled from (llama.cpp re-evaluates the last).
+        state.scores = state.scores[-1:].copy()
+        self._prefix_state = state
+        # The system message's tokens, without the assistant header the warm-up added.
+        self._prefix_ids = tuple(int(t) for t in state.input_ids[: max(0, state.n_tokens - PREFIX_TAIL)])
+
+    def _restore_prefix(self, llm: Any) -> None:
+        if self._prefix_state is None or not self._prefix_ids:
+            return
+        current = tuple(int(t) for t in llm.input_ids[: min(llm.n_tokens, len(self._prefix_ids))])
+        if current != self._prefix_ids:
+            llm.load_state(self._prefix_state)
 
     def _completion_args(self, request: GenerationRequest) -> dict[str, Any]:
         args: dict[str, Any] = {

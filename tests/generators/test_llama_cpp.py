@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from rag.errors import GenerationError, ModelMissingError
@@ -142,3 +143,45 @@ def test_guard_stops_repeated_spans(unit: str) -> None:
     else:
         pytest.fail(f"{unit!r} repeated 100 times was not stopped")
     assert fed <= 7 + max(64, 3 * len(unit)) + len(unit)
+
+
+class _State:
+    def __init__(self, ids: list[int]) -> None:
+        self.input_ids = np.array(ids + [0] * 8, dtype=np.intc)
+        self.n_tokens = len(ids)
+        self.scores = np.ones((len(ids), 5), dtype=np.single)
+
+
+class _CachingLlama(_FakeLlama):
+    """Also keeps a token state, as the real Llama does, so prefix snapshots can be checked."""
+
+    def __init__(self) -> None:
+        super().__init__(["ok"])
+        self.input_ids = np.zeros(32, dtype=np.intc)
+        self.n_tokens = 0
+        self.loaded: list[_State] = []
+
+    def prompt(self, ids: list[int]) -> None:
+        self.input_ids[: len(ids)] = ids
+        self.n_tokens = len(ids)
+
+    def save_state(self) -> _State:
+        return _State([int(t) for t in self.input_ids[: self.n_tokens]])
+
+    def load_state(self, state: _State) -> None:
+        self.loaded.append(state)
+        self.prompt([int(t) for t in state.input_ids[: state.n_tokens]])
+
+
+def test_system_prompt_state_comes_back_after_a_side_task(gguf: Path) -> None:
+    fake = _CachingLlama()
+    generator = _with_fake(gguf, fake)
+    fake.prompt([1, 2, 3, 4, 5, 6, 7, 8, 9])  # what the warm-up evaluated: system + header
+    generator._save_prefix(fake)
+    assert generator._prefix_state.scores.shape == (1, 5)  # logits of the prefix are not kept
+    list(generator.stream(answer_request()))
+    assert fake.loaded == []  # the cache still starts with the system prompt: nothing to do
+    fake.prompt([42, 43, 44])  # a translation replaced it
+    list(generator.stream(answer_request()))
+    assert len(fake.loaded) == 1
+    assert list(fake.input_ids[:5]) == [1, 2, 3, 4, 5]

@@ -1,0 +1,151 @@
+"""The source sentence behind an answer, quoted verbatim under it.
+
+A small model often paraphrases loosely, drops the one word that matters, or cites a passage
+next to the right one. The sentence of the passages that best answers the question, chosen by
+the embedder (question vs. sentence) and by the question's terms, is shown as a quote: the
+reader sees the exact words the answer rests on, and its citation points at exactly them.
+
+Quotes are only added in the answer's language: a Dutch quote under an English answer would
+mix languages (the Sources panel still shows the original passage).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from rag.corpus import split_sentences
+from rag.prompting import PlannedPassage, Terms
+from rag.types import AnswerSentence, Citation
+
+# Cosine of a question (query prompt) with a passage sentence (document prompt). Below it the
+# best sentence is only on the topic, and quoting it would not help.
+QUOTE_MIN_COSINE = 0.55
+TERM_WEIGHT = 0.3  # share of the question's terms in the sentence, added to the cosine
+# A second quote, from another document, when it is almost as good (multi-document answers).
+SECOND_QUOTE_MARGIN = 0.06
+MIN_WORDS = 6  # shorter pieces are headings, captions or credits
+# A quote that the answer already says in the same words adds nothing.
+ALREADY_SAID = 0.8
+_FOOTNOTE = re.compile(r"^\d+\s+\S|\bIbid\b")
+
+
+@dataclass(frozen=True)
+class Quote:
+    n: int  # the passage number it is cited as
+    start: int  # document offsets of the sentence
+    end: int
+    text: str
+    score: float
+
+
+# (sentences) -> their embeddings as rows (document prompt), (text) -> query embedding.
+EmbedSentences = Callable[[list[str]], np.ndarray]
+EmbedQuery = Callable[[str], np.ndarray]
+
+
+def candidate_sentences(passages: Sequence[PlannedPassage]) -> list[Quote]:
+    """Every sentence the model was shown, with its passage number and document offsets."""
+    found: list[Quote] = []
+    for number, planned in enumerate(passages, start=1):
+        chunk = planned.chunk
+        for start, end in planned.spans:
+            text = chunk.text[start - chunk.start : end - chunk.start]
+            for s, e in split_sentences(text, chunk.language) or [(0, len(text))]:
+                piece = text[s:e].strip()
+                if len(piece.split()) < MIN_WORDS or _FOOTNOTE.search(piece):
+                    continue
+                offset = start + s + (len(text[s:e]) - len(text[s:e].lstrip()))
+                found.append(Quote(number, offset, offset + len(piece), piece, 0.0))
+    return found
+
+
+def choose_quotes(
+    question: str,
+    language: str,
+    passages: Sequence[PlannedPassage],
+    answer_text: str,
+    *,
+    embed_sentences: EmbedSentences,
+    embed_query: EmbedQuery,
+    terms_of: Terms,
+) -> list[Quote]:
+    """The best one or two source sentences for `question`, in `language`; [] when none is
+    close enough or the answer already says it."""
+    same_language = [p for p in passages if p.chunk.language == language]
+    if not same_language:
+        return []
+    candidates = [q for q in candidate_sentences(passages) if passages[q.n - 1].chunk.language == language]
+    if not candidates:
+        return []
+    cosines = embed_sentences([q.text for q in candidates]) @ embed_query(question)
+    asked = terms_of(question, language)
+    scored = []
+    for quote, cosine in zip(candidates, cosines, strict=True):
+        share = len(terms_of(quote.text, language) & asked) / len(asked) if asked else 0.0
+        scored.append(
+            (
+                float(cosine),
+                Quote(quote.n, quote.start, quote.end, quote.text, float(cosine) + TERM_WEIGHT * share),
+            )
+        )
+    scored.sort(key=lambda pair: -pair[1].score)
+    best_cosine, best = scored[0]
+    if best_cosine < QUOTE_MIN_COSINE:
+        return []
+    chosen = [best]
+    doc = passages[best.n - 1].chunk.doc_id
+    for cosine, quote in scored[1:]:
+        if quote.score < best.score - SECOND_QUOTE_MARGIN:
+            break
+        if passages[quote.n - 1].chunk.doc_id != doc and cosine >= QUOTE_MIN_COSINE:
+            chosen.append(quote)
+            break
+    said = terms_of(answer_text, language)
+    return [q for q in chosen if _new(q.text, said, language, terms_of)]
+
+
+def _new(text: str, said: set[str], language: str, terms_of: Terms) -> bool:
+    terms = terms_of(text, language)
+    return bool(terms) and len(terms & said) / len(terms) < ALREADY_SAID
+
+
+def quote_sentence(quote: Quote, language: str) -> AnswerSentence:
+    mark = ("„", "”") if language == "nl" else ("“", "”")
+    return AnswerSentence(
+        text=f"{mark[0]}{quote.text}{mark[1]}", sources=(quote.n,), support=1.0, flag="quote"
+    )
+
+
+def quote_citation(quote: Quote, planned: PlannedPassage) -> Citation:
+    chunk = planned.chunk
+    return Citation(
+        n=quote.n,
+        chunk_id=chunk.id,
+        doc_id=chunk.doc_id,
+        title=chunk.doc_title,
+        date=chunk.doc_date,
+        start=quote.start,
+        end=quote.end,
+        quote=quote.text,
+        support=1.0,
+    )
+
+
+def with_quotes(
+    sentences: Sequence[AnswerSentence],
+    citations: Sequence[Citation],
+    quotes: Sequence[Quote],
+    passages: Sequence[PlannedPassage],
+    language: str,
+) -> tuple[tuple[AnswerSentence, ...], tuple[Citation, ...]]:
+    """The answer's sentences followed by the quotes; a quoted passage that the answer did not
+    cite gets its own citation, pointing at the quoted sentence."""
+    cites = {c.n: c for c in citations}
+    for quote in quotes:
+        cites.setdefault(quote.n, quote_citation(quote, passages[quote.n - 1]))
+    quoted = tuple(quote_sentence(q, language) for q in quotes)
+    return (*sentences, *quoted), tuple(cites[n] for n in sorted(cites))

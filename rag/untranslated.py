@@ -1,0 +1,88 @@
+"""Answers that keep words of the passages' language ("the theory of the veiligheidsdilemma").
+
+A small model translating while it answers leaves source-language words in the sentence. They
+are found word by word (a word of the passages, absent from the question, that the language
+detector is sure belongs to the other language) and the sentence is sent back to the model
+with exactly those words listed: fixing named words is a far easier task than translating.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from rag.errors import GenerationError
+from rag.generators.base import GenerationRequest, Generator, Message
+from rag.language import word_language
+from rag.output import RawSentence
+from rag.text import fold, numbers
+
+FIX_PROMPT = (
+    "You fix {language} sentences that still contain {other} words. Replace each listed {other} "
+    "word with its {language} translation, keep the rest of the sentence unchanged, and reply "
+    "with the corrected sentence only."
+)
+NAMES = {"nl": "Dutch", "en": "English"}
+MIN_CONFIDENCE = 0.9  # single words are hard to place: only the detector's sure cases count
+MIN_LETTERS = 5
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+def foreign_words(sentence: str, language: str, source_text: str, question: str) -> list[str]:
+    """Lower-case words of `sentence` copied from `source_text` (another language) that the
+    detector places in that other language; names and words of the question are left alone."""
+    if language not in NAMES:
+        return []
+    source = {fold(w) for w in _WORD.findall(source_text)}
+    asked = {fold(w) for w in _WORD.findall(question)}
+    found: list[str] = []
+    for word in _WORD.findall(sentence):
+        key = fold(word)
+        if len(word) < MIN_LETTERS or not word[0].islower() or key in asked or key not in source:
+            continue
+        detected, confidence = word_language(word)
+        if detected != language and confidence >= MIN_CONFIDENCE and word not in found:
+            found.append(word)
+    return found
+
+
+def _fixed(
+    original: str, reply: str, words: Sequence[str], language: str, source_text: str, question: str
+) -> bool:
+    """A usable fix: one line, about as long, same numbers, fewer foreign words."""
+    if not reply or "\n" in reply.strip() or not 0.6 <= len(reply) / max(1, len(original)) <= 1.6:
+        return False
+    if numbers(reply) != numbers(original):
+        return False
+    return len(foreign_words(reply, language, source_text, question)) < len(words)
+
+
+def fix_untranslated(
+    sentences: Sequence[RawSentence], language: str, source_text: str, question: str, generator: Generator
+) -> list[RawSentence]:
+    """`sentences` with leftover source-language words translated; a sentence whose fix fails
+    the checks is kept as it was."""
+    other = NAMES["en" if language == "nl" else "nl"]
+    out = []
+    for sentence in sentences:
+        words = foreign_words(sentence.text, language, source_text, question)
+        if not words:
+            out.append(sentence)
+            continue
+        request = GenerationRequest(
+            task="translate",
+            messages=(
+                Message(role="system", content=FIX_PROMPT.format(language=NAMES[language], other=other)),
+                Message(role="user", content=f"Sentence: {sentence.text}\n{other} words: {', '.join(words)}"),
+            ),
+            max_tokens=32 + 2 * len(sentence.text.split()) * 2,
+            temperature=0.0,
+            language=language,
+        )
+        try:
+            reply = "".join(generator.stream(request)).strip()
+        except GenerationError:
+            reply = ""
+        good = _fixed(sentence.text, reply, words, language, source_text, question)
+        out.append(sentence.model_copy(update={"text": reply}) if good else sentence)
+    return out

@@ -1,0 +1,92 @@
+"""Source-language words left in an answer are found word by word and fixed by the model; a fix
+that changes numbers, wanders off or keeps the words is refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rag.generators.base import GenerationRequest
+from rag.generators.scripted import ScriptedGenerator
+from rag.output import RawSentence
+from rag.testing import make_test_assistant
+from rag.untranslated import fix_untranslated, foreign_words
+
+SOURCE = "De auteurs gebruiken de theorie van het veiligheidsdilemma van John Herz uit 1950."
+QUESTION = "Which theory do the authors use?"
+MIXED = "The authors use John Herz's theory of the veiligheidsdilemma from 1950."
+
+
+def test_dutch_words_copied_into_an_english_sentence_are_found() -> None:
+    assert foreign_words(MIXED, "en", SOURCE, QUESTION) == ["veiligheidsdilemma"]
+
+
+def test_names_question_words_and_english_words_are_left_alone() -> None:
+    assert foreign_words("John Herz wrote about theory in 1950.", "en", SOURCE, QUESTION) == []
+    asked = "What is the veiligheidsdilemma?"
+    assert foreign_words(MIXED, "en", SOURCE, asked) == []  # the user used the word
+    assert foreign_words(MIXED, "en", "", QUESTION) == []  # not copied from the passages
+
+
+def test_english_words_in_a_dutch_answer_are_found_too() -> None:
+    source = "The security dilemma was described by John Herz."
+    found = foreign_words("De auteurs noemen het security dilemma.", "nl", source, "Welke theorie?")
+    assert "security" in found
+
+
+def _fix(reply: str) -> tuple[str, list[GenerationRequest]]:
+    seen: list[GenerationRequest] = []
+
+    def script(request: GenerationRequest) -> str:
+        seen.append(request)
+        return reply
+
+    fixed = fix_untranslated(
+        [RawSentence(text=MIXED, sources=[2])], "en", SOURCE, QUESTION, ScriptedGenerator(script)
+    )
+    return fixed[0].text, seen
+
+
+def test_model_fixes_the_listed_words_and_sources_stay() -> None:
+    good = "The authors use John Herz's theory of the security dilemma from 1950."
+    text, seen = _fix(good)
+    assert text == good
+    assert "Dutch words: veiligheidsdilemma" in seen[0].messages[-1].content
+    assert seen[0].task == "translate"
+
+
+def test_a_fix_that_changes_numbers_or_keeps_the_words_is_refused() -> None:
+    assert _fix("The authors use John Herz's theory of the security dilemma from 1960.")[0] == MIXED
+    assert _fix(MIXED)[0] == MIXED
+    assert _fix("Sure! Here is the sentence:\nThe authors use the security dilemma from 1950.")[0] == MIXED
+
+
+CORPUS = (
+    "De NAVO besloot tijdens de top in Wales tot de oprichting van een snelle interventiemacht. "
+    "Die kan binnen enkele dagen naar Polen en de Baltische staten worden verplaatst.\n"
+)
+
+
+def test_pipeline_fixes_an_english_answer_before_checking_it(tmp_path: Path) -> None:
+    corpus = tmp_path / "docs"
+    corpus.mkdir()
+    (corpus / "wales.txt").write_text(CORPUS, encoding="utf-8")
+    calls: list[str] = []
+
+    def script(request: GenerationRequest) -> str:
+        calls.append(request.task)
+        if request.task == "translate":
+            return "NATO decided at the Wales summit to set up a rapid intervention force."
+        sentence = "NATO decided at the Wales summit to set up a snelle interventiemacht."
+        return '{"answerable": true, "sentences": [{"text": "%s", "sources": [1]}]}' % sentence
+
+    question = "What did NATO decide at the Wales summit?"
+    assistant = make_test_assistant(tmp_path / "on", script, corpus_dir=corpus, quote_sources=False)
+    answer = assistant.answer(question)
+    assert calls.count("translate") == 1
+    shown = " ".join([answer.text, *answer.dropped_sentences])
+    assert "rapid intervention force" in shown and "interventiemacht" not in shown
+    off = make_test_assistant(tmp_path / "off", script, corpus_dir=corpus, fix_untranslated=False)
+    calls.clear()
+    kept = off.answer(question)
+    assert "interventiemacht" in " ".join([kept.text, *kept.dropped_sentences])
+    assert "translate" not in calls
