@@ -3,6 +3,7 @@ language, never a repeat of what the answer already says, cited at its exact spa
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -90,7 +91,8 @@ def test_quote_gets_its_own_citation_and_line() -> None:
 
 def test_pipeline_adds_the_quote_and_a_setting_turns_it_off(tmp_path: Path) -> None:
     def vague(request: object) -> str:
-        return '{"answerable": true, "sentences": [{"text": "Rusland heeft weinig tijd nodig.", "sources": [1]}]}'
+        sentence = {"text": "Rusland heeft weinig tijd nodig.", "sources": [1]}
+        return json.dumps({"answerable": True, "sentences": [sentence]})
 
     question = "Rusland heeft maximaal vijf dagen nodig om de Baltische staten te veroveren?"
     on = make_test_assistant(tmp_path / "on", vague)

@@ -3,6 +3,7 @@ that changes numbers, wanders off or keeps the words is refused."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from rag.generators.base import GenerationRequest
@@ -77,7 +78,7 @@ def test_pipeline_fixes_an_english_answer_before_checking_it(tmp_path: Path) -> 
         if request.task == "translate":
             return "NATO decided at the Wales summit to set up a rapid intervention force."
         sentence = "NATO decided at the Wales summit to set up a snelle interventiemacht."
-        return '{"answerable": true, "sentences": [{"text": "%s", "sources": [1]}]}' % sentence
+        return json.dumps({"answerable": True, "sentences": [{"text": sentence, "sources": [1]}]})
 
     question = "What did NATO decide at the Wales summit?"
     assistant = make_test_assistant(tmp_path / "on", script, corpus_dir=corpus, quote_sources=False)
