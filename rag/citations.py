@@ -33,7 +33,8 @@ SIM_LOW, SIM_HIGH = 0.50, 0.65
 MAX_SOURCES, CITE_MARGIN = 2, 0.15
 
 
-def _numbers(text: str) -> set[str]:
+def spelled_numbers(text: str) -> set[str]:
+    """Numbers in digits or words ('vijf', 'twenty'), as digit strings."""
     return numbers(_NUMBER_WORD_RX.sub(lambda m: _NUMBER_WORDS[m.group(1)], fold(text)))
 
 
@@ -48,7 +49,7 @@ def lexical_support(sentence: str, passage: str, language: str) -> float:
 
 def unsupported_numbers(sentence: str, sources: str, question: str) -> set[str]:
     """Numbers in the sentence that neither the cited passages nor the question contain."""
-    return _numbers(sentence) - _numbers(sources) - _numbers(question)
+    return spelled_numbers(sentence) - spelled_numbers(sources) - spelled_numbers(question)
 
 
 @dataclass(frozen=True)
@@ -137,7 +138,7 @@ def _cover_numbers(
     for n in sorted(range(1, len(passages) + 1), key=lambda n: -scores[n - 1]):
         if not missing or len(sources) + len(extra) >= MAX_SOURCES + 1:
             break
-        found = _numbers(_with_label(passages[n - 1])) & missing
+        found = spelled_numbers(_with_label(passages[n - 1])) & missing
         if n not in sources and found and scores[n - 1] >= threshold:
             extra.append(n)
             missing -= found

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from rag.citations import check_sentences, render_answer
+from rag.citations import check_sentences, render_answer, spelled_numbers
 from rag.condense import condense
 from rag.config import Settings
 from rag.corpus import split_sentences
@@ -37,7 +37,7 @@ from rag.prompting import (
     plan_prompt,
 )
 from rag.quotes import choose_quotes, with_quotes
-from rag.refusal import retrieval_says_unanswerable
+from rag.refusal import misses_asked_number, retrieval_says_unanswerable
 from rag.retrieval import Retriever
 from rag.translate import translate_sentences
 from rag.types import (
@@ -260,6 +260,9 @@ class Assistant:
             return draft.refusal(
                 "no sentence of the generated answer is supported by the passages", checked.dropped
             )
+        kept = [s.text for s in checked.sentences]
+        if misses_asked_number(draft.standalone, kept, lambda text: bool(spelled_numbers(text))):
+            return draft.refusal("the question asks for a number and the passages give none", kept)
         sentences, citations = checked.sentences, checked.citations
         if self.settings.quote_sources:
             quotes = choose_quotes(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 
 from rag.types import Hit
 
@@ -25,3 +26,20 @@ def best_dense_score(hits: Sequence[Hit]) -> float:
 def retrieval_says_unanswerable(hits: Sequence[Hit], threshold: float) -> bool:
     """True when no passage is close enough to the question to be worth asking the model."""
     return not hits or best_dense_score(hits) < threshold
+
+
+# Questions whose answer is a number. A small model asked "how much money did X pledge?" when the
+# passages only say that X considers aid answers with a true sentence that has no number in it:
+# grounded, but not an answer. Such an answer is turned into a refusal.
+_ASKS_NUMBER = re.compile(
+    r"\b(hoeveel|how many|how much|welk percentage|what percentage|what share|welk aantal)\b", re.IGNORECASE
+)
+
+
+def asks_for_number(question: str) -> bool:
+    return bool(_ASKS_NUMBER.search(question))
+
+
+def misses_asked_number(question: str, sentences: Sequence[str], has_number: Callable[[str], bool]) -> bool:
+    """True when the question asks for a number and no sentence of the answer gives one."""
+    return asks_for_number(question) and not any(has_number(s) for s in sentences)

@@ -15,6 +15,8 @@ CSS = """
 a.cite { font-weight: 600; text-decoration: none; color: var(--color-accent); padding: 0 1px;
   border-radius: 3px; cursor: pointer; }
 a.cite:hover { background: var(--color-accent-soft); }
+blockquote.source-quote { margin: 8px 0 0; padding: 4px 10px; border-left: 3px solid var(--color-accent);
+  color: var(--body-text-color-subdued); font-style: italic; }
 .pending { color: var(--body-text-color-subdued); font-style: italic; }
 .cursor { color: var(--color-accent); animation: rag-blink 1s steps(2) infinite; }
 @keyframes rag-blink { 50% { opacity: 0; } }

@@ -43,7 +43,16 @@ def source_id(turn: int, n: int) -> str:
 
 
 def render_answer_text(text: str, turn: int, citations: Sequence[Citation] = ()) -> str:
-    """Answer text with every [n] turned into a link to its source card."""
+    """Answer text with every [n] turned into a link to its source card; the quoted source
+    sentences under it (paragraphs after the first) as block quotes."""
+    answer, *quotes = text.split("\n\n")
+    body = _linked(answer, turn, citations)
+    return body + "".join(
+        f'<blockquote class="source-quote">{_linked(q, turn, citations)}</blockquote>' for q in quotes
+    )
+
+
+def _linked(text: str, turn: int, citations: Sequence[Citation]) -> str:
     titles = {c.n: c.title for c in citations}
     parts: list[str] = []
     pos = 0

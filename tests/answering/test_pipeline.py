@@ -79,6 +79,22 @@ def test_unsupported_answer_becomes_a_refusal(tmp_path: Path) -> None:
     assert result.dropped_sentences == ("Het CFE-verdrag trad in 1992 in werking.",)
 
 
+def test_a_number_question_answered_without_a_number_becomes_a_refusal(tmp_path: Path) -> None:
+    sentence = "Rusland heeft weinig dagen nodig om de Baltische staten te veroveren."
+    a = make_test_assistant(tmp_path, lambda r: reply([(sentence, [1])]), quote_sources=False)
+    result = a.answer("Hoeveel dagen heeft Rusland nodig om de Baltische staten te veroveren?")
+    assert result.refused and "number" in (result.refusal_reason or "")
+    assert result.dropped_sentences == (sentence,)
+    # The same sentence is an answer to a question that does not ask for a number.
+    assert not a.answer("Wat heeft Rusland nodig om de Baltische staten te veroveren?").refused
+
+
+def test_a_number_in_words_answers_a_number_question(tmp_path: Path) -> None:
+    sentence = "Rusland heeft maximaal vijf dagen nodig om de Baltische staten te veroveren."
+    a = make_test_assistant(tmp_path, lambda r: reply([(sentence, [1])]), quote_sources=False)
+    assert not a.answer("Hoeveel dagen heeft Rusland nodig om de Baltische staten te veroveren?").refused
+
+
 def test_retrieval_gate_refuses_without_calling_the_model(tmp_path: Path) -> None:
     a = make_test_assistant(tmp_path, refusal_threshold=1.01)
     result = a.answer("Wat is het recept voor appeltaart?")

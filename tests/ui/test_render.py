@@ -105,3 +105,11 @@ def test_stopped_marks_only_an_unfinished_bubble() -> None:
     assert render.render_stopped(partial).endswith("(stopped)</span>")
     finished = render.render_answer(make_answer("q"), 1)
     assert render.render_stopped(finished) == finished
+
+
+def test_quoted_source_sentence_is_a_block_quote_with_its_link() -> None:
+    text = "De NAVO besloot tot de VJTF. [1]\n\n„Zoals vermeld, besloot het bondgenootschap <b>tot</b>.” [1]"
+    html_ = render.render_answer_text(text, 2, make_answer("q").citations)
+    before, quote = html_.split('<blockquote class="source-quote">')
+    assert 'href="#src-2-1"' in before and 'href="#src-2-1"' in quote
+    assert quote.endswith("</blockquote>") and "&lt;b&gt;" in quote and "<b>" not in quote
