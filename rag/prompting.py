@@ -135,6 +135,11 @@ def trim_chunk(
             -_sentence_score(chunk.text[local[i][0] : local[i][1]], terms, nums, chunk.language, terms_of)
         ),
     )
+    if ranked and ranked[0] + 1 < len(local):
+        # The sentence after the best one comes next: reasons and second halves ("Dit
+        # benadrukt...", "Op die manier...") follow the sentence that matches the question.
+        follower = ranked[0] + 1
+        ranked = [ranked[0], follower, *(i for i in ranked[1:] if i != follower)]
     kept: list[int] = []
     used = 0
     for i in ranked:

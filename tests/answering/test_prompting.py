@@ -99,3 +99,17 @@ def test_overlapping_chunks_do_not_repeat_sentences() -> None:
     )  # fmt: skip
     assert [p.passage.text for p in plan.passages] == [TEXT, "De EU dreigt met sancties tegen Belarus."]
     assert plan.passages[1].spans == ((second.end - len(extra) + 1, second.end),)
+
+
+def test_the_sentence_after_the_best_one_comes_before_weaker_matches() -> None:
+    text = (
+        "De Noordzeehavens zijn doelwitten bij een conflict met Rusland. Dit benadrukt het belang "
+        "van missileverdediging. Een conflict met Rusland over havens wordt elders besproken. "
+        "Het weer was koud."
+    )
+    chunk = make_chunk(0, text)
+    question = "Waarom zijn de Noordzeehavens van belang bij een conflict met Rusland?"
+    planned = trim_chunk(chunk, question, 20, words)
+    assert planned is not None
+    assert "Dit benadrukt het belang van missileverdediging." in planned.passage.text
+    assert "elders besproken" not in planned.passage.text  # more shared words, but a weaker reason
