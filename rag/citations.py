@@ -62,7 +62,9 @@ class Checked:
 def _lexical_scores(
     sentence: str, passages: Sequence[PlannedPassage], lang: str, terms_of: Terms | None
 ) -> list[float]:
-    scores = [lexical_support(sentence, p.passage.text, lang) for p in passages]
+    scores = [
+        lexical_support(sentence, f"{p.passage.text} {spelled_date(p.passage.date)}", lang) for p in passages
+    ]
     if terms_of is None:
         return scores
     # Through the retrieval analysers too: their variant table lets 'NATO' meet 'NAVO', so an
@@ -119,6 +121,24 @@ def _support(
         _add_semantic(scores, rest, sentence, passages, sim)
         sources = _choose_sources(cited, scores, threshold)
     return sources, scores
+
+
+_MONTHS = (
+    ("januari", "January"), ("februari", "February"), ("maart", "March"), ("april", "April"),
+    ("mei", "May"), ("juni", "June"), ("juli", "July"), ("augustus", "August"),
+    ("september", "September"), ("oktober", "October"), ("november", "November"), ("december", "December"),
+)  # fmt: skip
+
+
+def spelled_date(date: str | None) -> str:
+    """'2022-10-14' -> '14 oktober October 2022': the passage label's date in the words an
+    answer uses ("the article is from 14 October 2022"), in both languages."""
+    parts = (date or "").split("-")
+    if len(parts) < 2 or not all(p.isdigit() for p in parts) or not 1 <= int(parts[1]) <= 12:
+        return date or ""
+    months = " ".join(_MONTHS[int(parts[1]) - 1])
+    day = str(int(parts[2])) if len(parts) > 2 else ""
+    return " ".join(x for x in (day, months, parts[0]) if x)
 
 
 def _with_label(planned: PlannedPassage) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rag.citations import check_sentences, lexical_support, unsupported_numbers
+from rag.citations import check_sentences, lexical_support, spelled_date, unsupported_numbers
 from rag.generators.base import Passage
 from rag.output import RawSentence
 from rag.prompting import PlannedPassage
@@ -132,3 +132,17 @@ def test_names_that_passages_do_have_are_fine() -> None:
         question=question,
     )
     assert [s.sources for s in out.sentences] == [(1,)]  # type: ignore[attr-defined]
+
+
+def test_the_passage_date_supports_a_sentence_about_when_it_was_written() -> None:
+    assert spelled_date("2022-10-14") == "14 oktober October 2022"
+    assert spelled_date("2023-03") == "maart March 2023"
+    assert spelled_date("onbekend") == "onbekend"
+    dated = planned(1, "Ollongren wil Poetin laten raden, zei ze na het beraad.")
+    dated = PlannedPassage(dated.passage.model_copy(update={"date": "2022-10-14"}), dated.chunk, dated.spans)
+    sentence = "Het bericht is van 14 oktober 2022."
+    out = check_sentences(
+        [RawSentence(text=sentence, sources=[1])], [dated], question="Van welke datum is het bericht?",
+        language="nl", threshold=0.5,
+    )  # fmt: skip
+    assert [s.text for s in out.sentences] == [sentence]

@@ -34,6 +34,12 @@ def test_english_words_in_a_dutch_answer_are_found_too() -> None:
     assert "security" in found
 
 
+def test_dutch_forms_of_names_are_found_but_other_names_are_not() -> None:
+    source = "De NAVO steunt Oekraïne, zei Stoltenberg in Brussel."
+    found = foreign_words("The NAVO supports Oekraïne, Stoltenberg said.", "en", source, "Who?")
+    assert found == ["NAVO", "Oekraïne"]
+
+
 def _fix(reply: str) -> tuple[str, list[GenerationRequest]]:
     seen: list[GenerationRequest] = []
 
@@ -59,6 +65,7 @@ def test_a_fix_that_changes_numbers_or_keeps_the_words_is_refused() -> None:
     assert _fix("The authors use John Herz's theory of the security dilemma from 1960.")[0] == MIXED
     assert _fix(MIXED)[0] == MIXED
     assert _fix("Sure! Here is the sentence:\nThe authors use the security dilemma from 1950.")[0] == MIXED
+    assert _fix("The authors use the theory of the security dilemma from 1950.")[0] == MIXED  # Herz lost
 
 
 CORPUS = (
