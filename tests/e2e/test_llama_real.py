@@ -82,3 +82,36 @@ def test_schema_answer_then_follow_up_reuses_prefix(llama: LlamaCppGenerator) ->
         f"\n[llama e2e] prompt ~{prompt_tokens} tokens; first: TTFT {ttft_1:.2f}s total {total_1:.2f}s; "
         f"same prefix: TTFT {ttft_2:.2f}s total {total_2:.2f}s\n  1: {text}\n  2: {text_2}"
     )
+
+
+def test_system_prompt_state_is_restored_after_a_side_task(
+    llama: LlamaCppGenerator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rag.prompting import SYSTEM_PROMPT
+
+    system = Message(role="system", content=SYSTEM_PROMPT)
+    llama.warmup((system,))
+    prefix = llama._prefix_ids
+    assert len(prefix) > 100  # the system prompt's tokens
+    side = GenerationRequest(
+        task="translate",
+        messages=(
+            Message(role="system", content="Translate into English."),
+            Message(role="user", content="Goedemorgen"),
+        ),
+        max_tokens=8,
+        temperature=0.0,
+    )
+    "".join(llama.stream(side))
+    llm = llama._llm
+    assert tuple(int(t) for t in llm.input_ids[: len(prefix)]) != prefix  # the side task replaced it
+    restored: list[object] = []
+    load = llm.load_state
+    monkeypatch.setattr(llm, "load_state", lambda state: (restored.append(state), load(state))[1])
+    question = Message(
+        role="user", content="Passages:\n\n[1] (T)\nDe oefening duurt drie dagen.\n\nQuestion: Hoe lang?"
+    )
+    answer = GenerationRequest(task="answer", messages=(system, question), max_tokens=8, temperature=0.0)
+    assert "".join(llama.stream(answer))  # restoring the snapshot leaves a working model
+    assert len(restored) == 1
+    assert tuple(int(t) for t in llm.input_ids[: len(prefix)]) == prefix
