@@ -86,7 +86,9 @@ def _judge_sentence(generator: Generator, answer: Answer, sentence: AnswerSenten
 
 
 def judge_answer(generator: Generator, answer: Answer) -> JudgeResult | None:
-    """Verdict per sentence; None for a refusal (nothing to judge)."""
-    if answer.refused or not answer.sentences:
+    """Verdict per written sentence; None for a refusal (nothing to judge). Quotes are copied
+    verbatim from their passage, so judging them would only inflate the score."""
+    written = [s for s in answer.sentences if s.flag != "quote"]
+    if answer.refused or not written:
         return None
-    return JudgeResult(verdicts=[_judge_sentence(generator, answer, s) for s in answer.sentences])
+    return JudgeResult(verdicts=[_judge_sentence(generator, answer, s) for s in written])

@@ -279,6 +279,17 @@ def test_judge_answer_counts_uncited_as_unsupported() -> None:
     assert judge_answer(judge, make_answer("Weet ik niet.", refused=True)) is None  # type: ignore[arg-type]
 
 
+def test_judge_skips_verbatim_quotes() -> None:
+    c = chunk(DOC_A, 0, 4)
+    answer = make_answer("xxxx klopt [1].", [(c, 0.5)])
+    quote = answer.sentences[0].model_copy(update={"text": "„xxxx”", "flag": "quote"})
+    answer = answer.model_copy(update={"sentences": (*answer.sentences, quote)})
+    result = judge_answer(_FakeJudge(), answer)  # type: ignore[arg-type]
+    assert result is not None and [v.sentence for v in result.verdicts] == ["xxxx klopt [1]."]
+    only_quote = answer.model_copy(update={"sentences": (quote,)})
+    assert judge_answer(_FakeJudge(), only_quote) is None  # type: ignore[arg-type]
+
+
 def test_gate_reports_each_threshold_not_met() -> None:
     summary = summarize([_metrics(key_fact_recall=0.5), _metrics(answerable=False, refused=False)])
     thresholds = thresholds_from(
