@@ -120,7 +120,8 @@ def render(settings: Settings, numbers: dict[str, object], again: dict[str, obje
         f"({settings.embed_model}), {settings.embed_threads} thread(s), batch size "
         f"{settings.embed_batch_size}, corpus `{settings.corpus_dir.name}` copy: {numbers['n_docs']} "
         f"documents, {n_chunks} chunks of <= {settings.chunk_tokens} tokens. Median of "
-        f"{len(raw_s)} round(s); the machine's 2 cores were shared with other jobs.",
+        f"{len(raw_s)} round(s); 1-minute load average before the run {numbers['load_before']:.2f} "
+        f"on {os.cpu_count()} cores.",
         "",
         "| step | seconds | chunks/s |",
         "|---|---:|---:|",
@@ -165,10 +166,12 @@ def main() -> None:
         "--output", default=str(ROOT / "BENCHMARKS.md"), help="markdown file, or - to print only"
     )
     args = parser.parse_args()
+    load_before = os.getloadavg()[0]  # how busy the machine was: the figures depend on it
     with tempfile.TemporaryDirectory(prefix="rag-bench-ingest-") as scratch:
         settings = bench_settings(args, Path(scratch))
         embedder = create_embedder(settings)
-        body = render(settings, measure(settings, embedder, args.repeats), reingests(settings, embedder))
+        numbers = {**measure(settings, embedder, args.repeats), "load_before": load_before}
+        body = render(settings, numbers, reingests(settings, embedder))
     print(body)
     if args.output != "-":
         output = Path(args.output)
