@@ -258,6 +258,11 @@ def _split(text: str, language: str) -> list[str]:
 
 def _citation(n: int, sentence: str, planned: PlannedPassage, support: float, lang: str) -> Citation:
     start, end = _quote_span(sentence, planned, lang)
+    return span_citation(n, planned, start, end, support)
+
+
+def span_citation(n: int, planned: PlannedPassage, start: int, end: int, support: float) -> Citation:
+    """Citation [n] of the passage, pointing at document[start:end]."""
     chunk = planned.chunk
     return Citation(
         n=n,

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from rag.citations import span_citation
 from rag.corpus import split_sentences
 from rag.prompting import PlannedPassage, Terms
 from rag.types import AnswerSentence, Citation
@@ -120,21 +121,6 @@ def quote_sentence(quote: Quote, language: str) -> AnswerSentence:
     )
 
 
-def quote_citation(quote: Quote, planned: PlannedPassage) -> Citation:
-    chunk = planned.chunk
-    return Citation(
-        n=quote.n,
-        chunk_id=chunk.id,
-        doc_id=chunk.doc_id,
-        title=chunk.doc_title,
-        date=chunk.doc_date,
-        start=quote.start,
-        end=quote.end,
-        quote=quote.text,
-        support=1.0,
-    )
-
-
 def with_quotes(
     sentences: Sequence[AnswerSentence],
     citations: Sequence[Citation],
@@ -146,6 +132,6 @@ def with_quotes(
     cite gets its own citation, pointing at the quoted sentence."""
     cites = {c.n: c for c in citations}
     for quote in quotes:
-        cites.setdefault(quote.n, quote_citation(quote, passages[quote.n - 1]))
+        cites.setdefault(quote.n, span_citation(quote.n, passages[quote.n - 1], quote.start, quote.end, 1.0))
     quoted = tuple(quote_sentence(q, language) for q in quotes)
     return (*sentences, *quoted), tuple(cites[n] for n in sorted(cites))
