@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from rag.corpus import split_sentences
 from rag.output import RawSentence
-from rag.prompting import PlannedPassage, Terms
+from rag.prompting import PlannedPassage, Terms, passage_sentences
 from rag.text import content_terms, fold, numbers
 from rag.types import AnswerSentence, Citation
 
@@ -167,15 +167,8 @@ def _cover_numbers(
 
 def _quote_span(sentence: str, planned: PlannedPassage, lang: str) -> tuple[int, int]:
     """The sentence of the passage that best matches the answer sentence, in document offsets."""
-    chunk = planned.chunk
-    best, best_score = planned.spans[0], -1.0
-    for start, end in planned.spans:
-        text = chunk.text[start - chunk.start : end - chunk.start]
-        for s, e in split_sentences(text, chunk.language) or [(0, len(text))]:
-            score = lexical_support(sentence, text[s:e], lang)
-            if score > best_score:
-                best, best_score = (start + s, start + e), score
-    return best
+    start, end, _ = max(passage_sentences(planned), key=lambda s: lexical_support(sentence, s[2], lang))
+    return start, end
 
 
 def check_sentences(

@@ -18,7 +18,6 @@ import numpy as np
 from rag.citations import check_sentences, render_answer, spelled_numbers
 from rag.condense import condense
 from rag.config import Settings
-from rag.corpus import split_sentences
 from rag.draft import Draft, bounded_history, wrong_language
 from rag.embedders import create_embedder
 from rag.embedders.base import Embedder
@@ -34,6 +33,7 @@ from rag.prompting import (
     PlannedPassage,
     PromptPlan,
     answer_schema,
+    passage_sentences,
     plan_prompt,
 )
 from rag.quotes import choose_quotes, with_quotes
@@ -292,12 +292,7 @@ class Assistant:
         return [max((float(v @ query) for v in self._sentence_vectors(p)), default=0.0) for p in passages]
 
     def _sentence_vectors(self, planned: PlannedPassage) -> list[Any]:
-        chunk = planned.chunk
-        pieces = []
-        for start, end in planned.spans:
-            text = chunk.text[start - chunk.start : end - chunk.start]
-            pieces += [text[s:e] for s, e in split_sentences(text, chunk.language)] or [text]
-        return list(self._embed_sentences(pieces))
+        return list(self._embed_sentences([text for _, _, text in passage_sentences(planned)]))
 
     def _embed_sentences(self, pieces: list[str]) -> Any:
         """Embeddings (rows) of passage sentences, each computed once per Assistant."""

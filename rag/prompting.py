@@ -59,6 +59,17 @@ class PlannedPassage:
     spans: tuple[tuple[int, int], ...]  # document offsets of the kept sentences
 
 
+def passage_sentences(planned: PlannedPassage) -> list[tuple[int, int, str]]:
+    """The sentences of the passage as the model saw it: (document start, end, text)."""
+    chunk = planned.chunk
+    found = []
+    for start, end in planned.spans:
+        text = chunk.text[start - chunk.start : end - chunk.start]
+        for s, e in split_sentences(text, chunk.language) or [(0, len(text))]:
+            found.append((start + s, start + e, text[s:e]))
+    return found
+
+
 @dataclass(frozen=True)
 class PromptPlan:
     messages: tuple[Message, ...]

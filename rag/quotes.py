@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from rag.citations import span_citation
-from rag.corpus import split_sentences
-from rag.prompting import PlannedPassage, Terms
+from rag.prompting import PlannedPassage, Terms, passage_sentences
 from rag.types import AnswerSentence, Citation
 
 # Cosine of a question (query prompt) with a passage sentence (document prompt). Below it the
@@ -50,18 +49,12 @@ EmbedQuery = Callable[[str], np.ndarray]
 
 def candidate_sentences(passages: Sequence[PlannedPassage]) -> list[Quote]:
     """Every sentence the model was shown, with its passage number and document offsets."""
-    found: list[Quote] = []
-    for number, planned in enumerate(passages, start=1):
-        chunk = planned.chunk
-        for start, end in planned.spans:
-            text = chunk.text[start - chunk.start : end - chunk.start]
-            for s, e in split_sentences(text, chunk.language) or [(0, len(text))]:
-                piece = text[s:e].strip()
-                if len(piece.split()) < MIN_WORDS or _FOOTNOTE.search(piece):
-                    continue
-                offset = start + s + (len(text[s:e]) - len(text[s:e].lstrip()))
-                found.append(Quote(number, offset, offset + len(piece), piece, 0.0))
-    return found
+    return [
+        Quote(number, start, end, text, 0.0)
+        for number, planned in enumerate(passages, start=1)
+        for start, end, text in passage_sentences(planned)
+        if len(text.split()) >= MIN_WORDS and not _FOOTNOTE.search(text)
+    ]
 
 
 def choose_quotes(
@@ -87,12 +80,7 @@ def choose_quotes(
     scored = []
     for quote, cosine in zip(candidates, cosines, strict=True):
         share = len(terms_of(quote.text, language) & asked) / len(asked) if asked else 0.0
-        scored.append(
-            (
-                float(cosine),
-                Quote(quote.n, quote.start, quote.end, quote.text, float(cosine) + TERM_WEIGHT * share),
-            )
-        )
+        scored.append((float(cosine), replace(quote, score=float(cosine) + TERM_WEIGHT * share)))
     scored.sort(key=lambda pair: -pair[1].score)
     best_cosine, best = scored[0]
     if best_cosine < QUOTE_MIN_COSINE:
