@@ -11,31 +11,18 @@ from dataclasses import dataclass
 from rag.corpus import split_sentences
 from rag.output import RawSentence
 from rag.prompting import PlannedPassage, Terms, passage_sentences
-from rag.text import content_terms, fold, numbers
+from rag.text import content_terms, fold, spelled_numbers
 from rag.types import AnswerSentence, Citation
 
 # (sentence, passages) -> cosine similarity of the sentence with each passage (cross-lingual).
 Similarity = Callable[[str, Sequence[PlannedPassage]], list[float]]
 
-_NUMBER_WORDS = {
-    "twee": "2", "drie": "3", "vier": "4", "vijf": "5", "zes": "6", "zeven": "7", "acht": "8",
-    "negen": "9", "tien": "10", "twaalf": "12", "twintig": "20", "dertig": "30", "honderd": "100",
-    "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
-    "nine": "9", "ten": "10", "twelve": "12", "twenty": "20", "thirty": "30", "hundred": "100",
-    "duizend": "1000", "thousand": "1000",
-}  # fmt: skip
-_NUMBER_WORD_RX = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b")
 # Cosine of an answer sentence (query prompt) with a passage sentence (document prompt), on
 # EmbeddingGemma's scale: faithful translations measured 0.60-0.75, made-up claims about the
 # same topic 0.45-0.50.
 SIM_LOW, SIM_HIGH = 0.50, 0.65
 # A sentence keeps at most MAX_SOURCES citations, each within CITE_MARGIN of its best one.
 MAX_SOURCES, CITE_MARGIN = 2, 0.15
-
-
-def spelled_numbers(text: str) -> set[str]:
-    """Numbers in digits or words ('vijf', 'twenty'), as digit strings."""
-    return numbers(_NUMBER_WORD_RX.sub(lambda m: _NUMBER_WORDS[m.group(1)], fold(text)))
 
 
 def lexical_support(sentence: str, passage: str, language: str) -> float:

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from rag.citations import check_sentences, render_answer, spelled_numbers
+from rag.citations import check_sentences, render_answer
 from rag.condense import condense
 from rag.config import Settings
 from rag.draft import Draft, bounded_history, wrong_language
@@ -261,7 +261,7 @@ class Assistant:
                 "no sentence of the generated answer is supported by the passages", checked.dropped
             )
         kept = [s.text for s in checked.sentences]
-        if misses_asked_number(draft.standalone, kept, lambda text: bool(spelled_numbers(text))):
+        if misses_asked_number(draft.standalone, kept):
             return draft.refusal("the question asks for a number and the passages give none", kept)
         sentences, citations = checked.sentences, checked.citations
         if self.settings.quote_sources:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
+from rag.text import spelled_numbers
 from rag.types import Hit
 
 REFUSAL_TEXT = {
@@ -40,6 +41,7 @@ def asks_for_number(question: str) -> bool:
     return bool(_ASKS_NUMBER.search(question))
 
 
-def misses_asked_number(question: str, sentences: Sequence[str], has_number: Callable[[str], bool]) -> bool:
-    """True when the question asks for a number and no sentence of the answer gives one."""
-    return asks_for_number(question) and not any(has_number(s) for s in sentences)
+def misses_asked_number(question: str, sentences: Sequence[str]) -> bool:
+    """True when the question asks for a number and no sentence of the answer gives one, in
+    digits or in words."""
+    return asks_for_number(question) and not any(spelled_numbers(s) for s in sentences)
