@@ -232,9 +232,12 @@ class Assistant:
         foreign = " ".join(p.passage.text for p in plan.passages if p.chunk.language != draft.language)
         if not foreign:
             return output
-        if any(foreign_words(s.text, draft.language, foreign, draft.standalone) for s in output.sentences):
+        found = [foreign_words(s.text, draft.language, foreign, draft.standalone) for s in output.sentences]
+        if any(found):
             yield StreamStatus(message="translating words left in the sources' language")
-            fixed = fix_untranslated(output.sentences, draft.language, foreign, draft.standalone, draft.gen)
+            fixed = fix_untranslated(
+                output.sentences, found, draft.language, foreign, draft.standalone, draft.gen
+            )
             output = output.model_copy(update={"sentences": fixed})
         return output
 

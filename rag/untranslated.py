@@ -36,8 +36,7 @@ def foreign_words(sentence: str, language: str, source_text: str, question: str)
     detector places in that other language; names and words of the question are left alone."""
     if language not in NAMES:
         return []
-    source = {fold(w) for w in _WORD.findall(source_text)}
-    asked = {fold(w) for w in _WORD.findall(question)}
+    source, asked = _vocabulary(source_text), _vocabulary(question)
     found: list[str] = []
     for word in _WORD.findall(sentence):
         key = fold(word)
@@ -51,6 +50,12 @@ def foreign_words(sentence: str, language: str, source_text: str, question: str)
         elif word[0].isupper() and confidence >= MIN_NAME_CONFIDENCE and key in _translated_names():
             found.append(word)  # 'Oekraïne', 'NAVO': a name with its own form in the other language
     return found
+
+
+@functools.lru_cache(maxsize=8)
+def _vocabulary(text: str) -> frozenset[str]:
+    """Folded words of a text; the passages' text is looked up once per sentence and fix."""
+    return frozenset(fold(w) for w in _WORD.findall(text))
 
 
 @functools.cache
@@ -85,14 +90,18 @@ def _fixed(
 
 
 def fix_untranslated(
-    sentences: Sequence[RawSentence], language: str, source_text: str, question: str, generator: Generator
+    sentences: Sequence[RawSentence],
+    found: Sequence[Sequence[str]],
+    language: str,
+    source_text: str,
+    question: str,
+    generator: Generator,
 ) -> list[RawSentence]:
-    """`sentences` with leftover source-language words translated; a sentence whose fix fails
-    the checks is kept as it was."""
+    """`sentences` with the leftover source-language words `found` in each (by foreign_words)
+    translated; a sentence whose fix fails the checks is kept as it was."""
     other = NAMES["en" if language == "nl" else "nl"]
     out = []
-    for sentence in sentences:
-        words = foreign_words(sentence.text, language, source_text, question)
+    for sentence, words in zip(sentences, found, strict=True):
         if not words:
             out.append(sentence)
             continue

@@ -47,9 +47,9 @@ def _fix(reply: str) -> tuple[str, list[GenerationRequest]]:
         seen.append(request)
         return reply
 
-    fixed = fix_untranslated(
-        [RawSentence(text=MIXED, sources=[2])], "en", SOURCE, QUESTION, ScriptedGenerator(script)
-    )
+    found = [foreign_words(MIXED, "en", SOURCE, QUESTION)]
+    sentences = [RawSentence(text=MIXED, sources=[2])]
+    fixed = fix_untranslated(sentences, found, "en", SOURCE, QUESTION, ScriptedGenerator(script))
     return fixed[0].text, seen
 
 
