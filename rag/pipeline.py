@@ -11,9 +11,6 @@ import time
 from collections.abc import Generator as Gen
 from collections.abc import Iterator, Sequence
 from datetime import datetime
-from typing import Any
-
-import numpy as np
 
 from rag.citations import check_sentences, render_answer
 from rag.condense import condense
@@ -30,15 +27,14 @@ from rag.output import ModelOutput, StreamingView, parse_output
 from rag.prompting import (
     LANGUAGE_NAMES,
     SYSTEM_PROMPT,
-    PlannedPassage,
     PromptPlan,
     answer_schema,
-    passage_sentences,
     plan_prompt,
 )
 from rag.quotes import choose_quotes, with_quotes
 from rag.refusal import misses_asked_number, retrieval_says_unanswerable
 from rag.retrieval import Retriever
+from rag.sentence_vectors import SentenceVectors
 from rag.translate import translate_sentences
 from rag.types import (
     Answer,
@@ -75,7 +71,7 @@ class Assistant:
         self._chunks = {c.id: c for c in index.chunks}
         self._documents = {d.id: d for d in index.documents}
         self._positions = {c.id: i for i, c in enumerate(index.chunks)}
-        self._sentence_cache: dict[str, Any] = {}  # passage sentence -> its embedding
+        self.sentence_vectors = SentenceVectors(embedder)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Assistant:
@@ -256,7 +252,7 @@ class Assistant:
             question=draft.standalone,
             language=draft.language,
             threshold=self.settings.support_threshold,
-            similarity=self._similarity,
+            similarity=self.sentence_vectors.similarity,
             terms_of=self._terms,
         )
         if not checked.sentences:
@@ -273,8 +269,8 @@ class Assistant:
                 draft.language,
                 plan.passages,
                 " ".join(s.text for s in sentences),
-                embed_sentences=self._embed_sentences,
-                embed_query=lambda text: np.asarray(self.embedder.embed_query(text)),
+                embed_sentences=self.sentence_vectors.embed,
+                embed_query=self.sentence_vectors.query,
                 terms_of=self._terms,
             )
             sentences, citations = with_quotes(sentences, citations, quotes, plan.passages, draft.language)
@@ -284,26 +280,6 @@ class Assistant:
             citations=citations,
             dropped_sentences=checked.dropped,
         )
-
-    def _similarity(self, sentence: str, passages: Sequence[PlannedPassage]) -> list[float]:
-        """Per passage, the best cosine of the sentence with one of the passage's sentences.
-
-        Sentence level, because a made-up claim on the passage's topic is close to the passage
-        as a whole, but not to any one of its sentences.
-        """
-        query = np.asarray(self.embedder.embed_query(sentence))
-        return [max((float(v @ query) for v in self._sentence_vectors(p)), default=0.0) for p in passages]
-
-    def _sentence_vectors(self, planned: PlannedPassage) -> list[Any]:
-        return list(self._embed_sentences([text for _, _, text in passage_sentences(planned)]))
-
-    def _embed_sentences(self, pieces: list[str]) -> Any:
-        """Embeddings (rows) of passage sentences, each computed once per Assistant."""
-        missing = list(dict.fromkeys(t for t in pieces if t not in self._sentence_cache))
-        if missing:
-            for text, vector in zip(missing, self.embedder.embed_documents(missing), strict=True):
-                self._sentence_cache[text] = vector
-        return np.asarray([self._sentence_cache[t] for t in pieces])
 
 
 _assistants: dict[str, Assistant] = {}

@@ -1,0 +1,39 @@
+"""Embeddings of the sentences passages show the model, each computed once per Assistant, and
+the sentence-level similarity the citation check uses for translated answers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from rag.embedders.base import Embedder
+from rag.prompting import PlannedPassage, passage_sentences
+
+
+class SentenceVectors:
+    def __init__(self, embedder: Embedder) -> None:
+        self.embedder = embedder
+        self._cache: dict[str, Any] = {}  # passage sentence -> its embedding
+
+    def embed(self, pieces: list[str]) -> np.ndarray:
+        """Embeddings (rows) of passage sentences (document prompt)."""
+        missing = list(dict.fromkeys(t for t in pieces if t not in self._cache))
+        if missing:
+            for text, vector in zip(missing, self.embedder.embed_documents(missing), strict=True):
+                self._cache[text] = vector
+        return np.asarray([self._cache[t] for t in pieces])
+
+    def query(self, text: str) -> np.ndarray:
+        return np.asarray(self.embedder.embed_query(text))
+
+    def similarity(self, sentence: str, passages: Sequence[PlannedPassage]) -> list[float]:
+        """Per passage, the best cosine of the sentence with one of the passage's sentences.
+
+        Sentence level, because a made-up claim on the passage's topic is close to the passage
+        as a whole, but not to any one of its sentences.
+        """
+        query = self.query(sentence)
+        rows = [self.embed([text for _, _, text in passage_sentences(p)]) for p in passages]
+        return [max((float(v @ query) for v in vectors), default=0.0) for vectors in rows]
