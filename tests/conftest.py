@@ -15,7 +15,6 @@ if TYPE_CHECKING:
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
-PUBLIC_GOLD = REPO.parent / "shared" / "eval" / "gold_public.jsonl"
 OWN_GOLD = REPO / "eval" / "gold.jsonl"
 
 

@@ -8,10 +8,11 @@ from pathlib import Path
 
 from rag.corpus import CorpusLoad, load_corpus
 from rag.types import Document
+from tests.shared_eval import PUBLIC_GOLD
 
 REPO = Path(__file__).resolve().parents[2]
 SEEDS = REPO / "seeds"
-GOLD_FILES = [REPO.parent / "shared" / "eval" / "gold_public.jsonl", REPO / "eval" / "gold.jsonl"]
+GOLD_FILES = [PUBLIC_GOLD, REPO / "eval" / "gold.jsonl"]
 
 
 def words(text: str) -> int:
@@ -38,11 +39,11 @@ def squash(text: str) -> str:
 
 
 def gold_quotes() -> list[tuple[str, str, str]]:
-    """(item id, source file, quote) for every evidence quote of the gold files present."""
+    """(item id, source file, quote) for every evidence quote of both gold files."""
     quotes: list[tuple[str, str, str]] = []
     for path in GOLD_FILES:
         if not path.exists():
-            continue
+            continue  # test_both_gold_files_are_there says so
         for line in path.read_text(encoding="utf-8").splitlines():
             if not line.strip():
                 continue

@@ -5,12 +5,15 @@ from __future__ import annotations
 import pytest
 
 from rag.corpus import clean_span_to_raw, find_quote, gold_normalise, raw_span_to_clean
-from tests.corpus.helpers import gold_quotes, raw, seed, squash
+from tests.corpus.helpers import GOLD_FILES, gold_quotes, raw, seed, squash
+from tests.shared_eval import require
 
 QUOTES = gold_quotes()
 
 
 def test_there_are_gold_quotes_to_check() -> None:
+    for path in GOLD_FILES:
+        require(path)
     assert len(QUOTES) >= 40
 
 

@@ -13,22 +13,20 @@ from eval.gold import load_gold
 from eval.report import render_markdown, write_report
 from eval.run import EvalRun, run_eval
 from rag.pipeline import Assistant
+from tests.shared_eval import PUBLIC_GOLD, require
 
 pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
-PUBLIC = ROOT.parent / "shared" / "eval" / "gold_public.jsonl"
 SUBSET = 8
 
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory: pytest.TempPathFactory, real_assistant: Assistant) -> EvalRun:
-    if not PUBLIC.is_file():
-        pytest.fail(f"{PUBLIC} is missing: the shared public gold set is needed for this test")
-    items = load_gold(PUBLIC)[:SUBSET]
+    items = load_gold(require(PUBLIC_GOLD))[:SUBSET]
     settings = real_assistant.settings
     assert settings.generator == "llama-cpp" and settings.embedder == "sentence-transformers"
-    result = run_eval(real_assistant, items, progress=False, gold_paths=[str(PUBLIC)])
+    result = run_eval(real_assistant, items, progress=False, gold_paths=[str(PUBLIC_GOLD)])
     write_report(result, tmp_path_factory.mktemp("report"))
     print(render_markdown(result))
     return result

@@ -12,6 +12,7 @@ from eval.gold import load_gold
 from eval.retrieval_metrics import summarise
 from eval.retrieval_report import evaluate, open_retriever
 from rag.config import Settings
+from tests.shared_eval import PUBLIC_GOLD, require
 
 pytestmark = pytest.mark.e2e
 
@@ -20,7 +21,6 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
-PUBLIC = ROOT.parent / "shared" / "eval" / "gold_public.jsonl"
 
 
 def test_hybrid_hit_at_5_on_public_gold(tmp_path_factory: pytest.TempPathFactory) -> None:
@@ -32,7 +32,7 @@ def test_hybrid_hit_at_5_on_public_gold(tmp_path_factory: pytest.TempPathFactory
         llm_threads=1,
     )
     retriever, documents = open_retriever(settings, progress=False)
-    results = evaluate(load_gold(PUBLIC), retriever, documents, SEEDS, modes=("hybrid",))
+    results = evaluate(load_gold(require(PUBLIC_GOLD)), retriever, documents, SEEDS, modes=("hybrid",))
     summary = summarise(results)
     assert summary.n == 35  # 40 questions, 5 unanswerable
     assert summary.hit_at[5] >= 0.9

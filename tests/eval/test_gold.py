@@ -8,12 +8,11 @@ import pytest
 
 from eval.gold import GoldError, GoldItem, evidence_spans, load_gold
 from rag.corpus import load_corpus
+from tests.shared_eval import PUBLIC_GOLD, require
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
-PUBLIC = ROOT.parent / "shared" / "eval" / "gold_public.jsonl"
-# The project's own set (written separately) is checked the same way once it exists.
-GOLD_FILES = [p for p in (PUBLIC, ROOT / "eval" / "gold.jsonl") if p.exists()]
+GOLD_FILES = [PUBLIC_GOLD, ROOT / "eval" / "gold.jsonl"]
 
 GOOD = {
     "id": "t-001",
@@ -35,7 +34,7 @@ def write(tmp_path: Path, *items: object) -> Path:
 
 
 def test_public_gold_loads_with_every_type() -> None:
-    items = load_gold(PUBLIC)
+    items = load_gold(require(PUBLIC_GOLD))
     assert len(items) == 40
     assert {i.type for i in items} == {"factoid", "explanatory", "multi-doc", "unanswerable", "follow-up"}
     assert sum(i.language == "en" for i in items) == 16
@@ -53,7 +52,7 @@ def _squash(text: str) -> str:
 @pytest.mark.parametrize("path", GOLD_FILES, ids=lambda p: p.name)
 def test_every_quote_maps_onto_the_cleaned_document(path: Path, documents: list) -> None:  # type: ignore[type-arg]
     texts = {d.id: d.text for d in documents}
-    for item in load_gold(path):
+    for item in load_gold(require(path)):
         spans = evidence_spans(item, documents, SEEDS)
         assert len(spans) == len(item.evidence), item.id
         for span in spans:

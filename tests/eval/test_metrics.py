@@ -1,9 +1,6 @@
 from __future__ import annotations
 
-import importlib.util
 import json
-from pathlib import Path
-from types import ModuleType
 
 import pytest
 
@@ -21,9 +18,7 @@ from eval.metrics import (
     strip_markers,
 )
 from tests.eval.answers import Span, chunk, make_answer
-
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "eval"
-REFERENCE, PUBLIC_GOLD = SHARED / "check_gold.py", SHARED / "gold_public.jsonl"
+from tests.shared_eval import PUBLIC_GOLD, reference_checker, require
 
 
 @pytest.mark.parametrize(
@@ -59,21 +54,11 @@ def test_contains_fact_rejects(answer: str, fact: str) -> None:
     assert not contains_fact(answer, fact)
 
 
-def _reference_checker() -> ModuleType | None:
-    if not REFERENCE.is_file():
-        return None
-    spec = importlib.util.spec_from_file_location("check_gold_reference", REFERENCE)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.mark.skipif(not PUBLIC_GOLD.is_file(), reason="the shared public gold set is not on this machine")
 def test_contains_fact_agrees_with_the_reference_checker() -> None:
-    reference = _reference_checker()
-    assert reference is not None
-    rows = [json.loads(line) for line in PUBLIC_GOLD.read_text(encoding="utf-8").splitlines() if line]
+    reference = reference_checker()
+    rows = [
+        json.loads(line) for line in require(PUBLIC_GOLD).read_text(encoding="utf-8").splitlines() if line
+    ]
     answers = [row["answer"] for row in rows]
     facts = [fact for row in rows for fact in row["key_facts"]] + ["100", "9", "drie", "1.550"]
     checked = 0

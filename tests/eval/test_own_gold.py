@@ -1,46 +1,28 @@
 """Checks on the project's own gold question set (eval/gold.jsonl).
 
 The reference validator `check_gold.py` lives outside the repository, in the shared evaluation
-folder next to it (`<repo>/../shared/eval/`). When that file is there, its `Checker` is run on
-both our own gold file and the public one. When it is absent (e.g. a clone without `shared/`), the
-evidence rule is checked with the small re-implementation below, and the public-set checks skip.
+folder next to it (`<repo>/../shared/eval/`); its `Checker` is run on both our own gold file and
+the public one, and the tests that need it fail when it is missing (tests/shared_eval.py).
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import unicodedata
 from collections import Counter
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+
+from tests.shared_eval import PUBLIC_GOLD, reference_checker, require
 
 REPO = Path(__file__).resolve().parents[2]
 SEEDS = REPO / "seeds"
 OWN_GOLD = REPO / "eval" / "gold.jsonl"
-SHARED_EVAL = Path(__file__).parents[2].parent / "shared" / "eval"
-CHECKER_PATH = SHARED_EVAL / "check_gold.py"
-PUBLIC_GOLD = SHARED_EVAL / "gold_public.jsonl"
 
 TYPES = ("factoid", "explanatory", "multi-doc", "unanswerable", "follow-up")
 MAX_JACCARD = 0.6
-
-
-def _load_checker() -> ModuleType | None:
-    if not CHECKER_PATH.is_file():
-        return None
-    spec = importlib.util.spec_from_file_location("check_gold", CHECKER_PATH)
-    if spec is None or spec.loader is None:
-        return None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-check_gold = _load_checker()
 
 
 def norm(text: str) -> str:
@@ -82,41 +64,20 @@ def gold() -> list[dict]:
 
 
 def _run_reference_checker(path: Path) -> tuple[list[str], list[str], list[dict]]:
-    assert check_gold is not None
-    checker = check_gold.Checker(SEEDS)
+    checker = reference_checker().Checker(SEEDS)
     items = checker.run(path)
     return checker.errors, checker.warnings, items
 
 
-def test_own_gold_passes_checker(gold: list[dict], seeds: dict[str, str]) -> None:
-    if check_gold is not None:
-        errors, warnings, items = _run_reference_checker(OWN_GOLD)
-        assert errors == []
-        assert warnings == []
-        assert len(items) == len(gold)
-        return
-    # Fallback: minimal re-implementation of the quote rule and the type-specific shape rules.
-    for item in gold:
-        for source, quote in quotes(item):
-            assert source in seeds, f"{item['id']}: unknown source {source}"
-            assert norm(quote) in seeds[source], f"{item['id']}: quote not in {source}: {quote[:60]!r}"
-            assert 8 <= len(norm(quote).split()) <= 40, f"{item['id']}: quote length"
-        if item["type"] == "unanswerable":
-            assert item["source"] == "none" and item["evidence"] == [] and item["key_facts"] == []
-            assert item.get("premise", "").strip()
-        else:
-            assert item["evidence"] and 1 <= len(item["key_facts"]) <= 3
-            assert "premise" not in item
-        if item["type"] == "follow-up":
-            roles = [turn["role"] for turn in item["history"]]
-            assert roles and roles == ["user", "assistant"] * (len(roles) // 2)
-        else:
-            assert "history" not in item
+def test_own_gold_passes_checker(gold: list[dict]) -> None:
+    errors, warnings, items = _run_reference_checker(OWN_GOLD)
+    assert errors == []
+    assert warnings == []
+    assert len(items) == len(gold)
 
 
-@pytest.mark.skipif(check_gold is None or not PUBLIC_GOLD.is_file(), reason="shared/eval not available")
 def test_public_gold_passes_checker() -> None:
-    errors, _warnings, items = _run_reference_checker(PUBLIC_GOLD)
+    errors, _warnings, items = _run_reference_checker(require(PUBLIC_GOLD))
     assert errors == []
     assert items
 
@@ -137,9 +98,8 @@ def test_multi_doc_quotes_two_files(gold: list[dict]) -> None:
             assert len({source for source, _ in quotes(item)}) >= 2, item["id"]
 
 
-@pytest.mark.skipif(check_gold is None, reason="shared/eval/check_gold.py not available")
 def test_key_facts_in_reference_answer(gold: list[dict]) -> None:
-    assert check_gold is not None
+    check_gold = reference_checker()
     for item in gold:
         for fact in item["key_facts"]:
             assert check_gold.contains_fact(item["answer"], fact), (item["id"], fact)
@@ -182,9 +142,8 @@ def test_unanswerable_mix(gold: list[dict]) -> None:
     assert tags["not-in-corpus"] >= 2
 
 
-@pytest.mark.skipif(not PUBLIC_GOLD.is_file(), reason="shared/eval/gold_public.jsonl not available")
 def test_no_question_copied_from_public_set(gold: list[dict]) -> None:
-    public = [item["question"] for item in load(PUBLIC_GOLD)]
+    public = [item["question"] for item in load(require(PUBLIC_GOLD))]
     public_norm = {norm(q).casefold() for q in public}
     for item in gold:
         question = item["question"]
