@@ -7,6 +7,11 @@ reader sees the exact words the answer rests on, and its citation points at exac
 
 Quotes are only added in the answer's language: a Dutch quote under an English answer would
 mix languages (the Sources panel still shows the original passage).
+
+The sentence that matches a question best often only restates it; the reason, or the second
+half asked for, follows it ("Ondanks de dreigementen is de kans klein. Eerdere nederlagen leidden
+niet tot ..."). So the quote runs on into the next sentence of the same paragraph when the
+question asks why or asks two things, or when that sentence is itself close to the question.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from rag.citations import span_citation
+from rag.corpus import split_sentences
 from rag.prompting import PlannedPassage, Terms, passage_sentences
 from rag.types import AnswerSentence, Citation
 
@@ -31,6 +37,13 @@ MIN_WORDS = 6  # shorter pieces are headings, captions or credits
 # A quote that the answer already says in the same words adds nothing.
 ALREADY_SAID = 0.8
 _FOOTNOTE = re.compile(r"^\d+\s+\S|\bIbid\b")
+# Questions whose answer is usually in the sentence after the one that matches them: a reason,
+# a consequence, or a second question joined by "and".
+_ASKS_MORE = re.compile(
+    r"\b(waarom|why|hoe komt|wat volgt|what follows|met welk doel|for what purpose)\b"
+    r"|\b(en|and)\s+(wat|welke|wie|waar|wanneer|hoe|na|what|which|who|where|when|how|after)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -75,7 +88,8 @@ def choose_quotes(
     candidates = [q for q in candidate_sentences(passages) if passages[q.n - 1].chunk.language == language]
     if not candidates:
         return []
-    cosines = embed_sentences([q.text for q in candidates]) @ embed_query(question)
+    query = embed_query(question)
+    cosines = embed_sentences([q.text for q in candidates]) @ query
     asked = terms_of(question, language)
     scored = []
     for quote, cosine in zip(candidates, cosines, strict=True):
@@ -94,7 +108,57 @@ def choose_quotes(
             chosen.append(quote)
             break
     said = terms_of(answer_text, language)
-    return [q for q in chosen if _new(q.text, said, language, terms_of)]
+
+    def worth_adding(follower: Quote) -> bool:
+        if not _new(follower.text, said, language, terms_of):
+            return False
+        if _ASKS_MORE.search(question):
+            return True
+        return float(embed_sentences([follower.text])[0] @ query) >= QUOTE_MIN_COSINE
+
+    quotes = (_run_on(quote, passages, said, language, terms_of, worth_adding) for quote in chosen)
+    return [q for q in quotes if q is not None]
+
+
+def _run_on(
+    quote: Quote,
+    passages: Sequence[PlannedPassage],
+    said: set[str],
+    language: str,
+    terms_of: Terms,
+    worth_adding: Callable[[Quote], bool],
+) -> Quote | None:
+    """The quote, run on into its next sentence when that is worth adding; only that next
+    sentence when the answer already says the quote; None when there is nothing new."""
+    follower = next_sentence(passages[quote.n - 1], quote)
+    if follower is not None and not worth_adding(follower):
+        follower = None
+    if not _new(quote.text, said, language, terms_of):
+        return follower
+    return quote if follower is None else joined(passages[quote.n - 1], quote, follower)
+
+
+def next_sentence(planned: PlannedPassage, quote: Quote) -> Quote | None:
+    """The sentence right after `quote` in the same paragraph of its chunk (shown to the model
+    or not), if it is a sentence worth quoting."""
+    chunk = planned.chunk
+    for start, end in split_sentences(chunk.text, chunk.language):
+        begin = chunk.start + start
+        if begin < quote.end:
+            continue
+        gap = chunk.text[quote.end - chunk.start : start]
+        text = chunk.text[start:end]
+        if gap.strip() or "\n" in gap or len(text.split()) < MIN_WORDS or _FOOTNOTE.search(text):
+            return None
+        return Quote(quote.n, begin, chunk.start + end, text, quote.score)
+    return None
+
+
+def joined(planned: PlannedPassage, first: Quote, second: Quote) -> Quote:
+    """One quote from the start of `first` to the end of `second`, verbatim."""
+    chunk = planned.chunk
+    text = chunk.text[first.start - chunk.start : second.end - chunk.start]
+    return replace(first, end=second.end, text=text)
 
 
 def _new(text: str, said: set[str], language: str, terms_of: Terms) -> bool:

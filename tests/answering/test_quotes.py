@@ -104,3 +104,53 @@ def test_pipeline_adds_the_quote_and_a_setting_turns_it_off(tmp_path: Path) -> N
     assert cited.quote in quoted[0].text
     off = make_test_assistant(tmp_path / "off", vague, quote_sources=False)
     assert all(s.flag != "quote" for s in off.answer(question).sentences)
+
+
+REASON = planned(
+    1,
+    "Ondanks de dreigementen is de kans op nucleaire escalatie klein. "
+    "Eerdere nederlagen in Kharkiv en Kherson leidden niet tot nucleair ingrijpen.\n\n"
+    "Een nieuwe alinea over iets heel anders dan de vraag.",
+)
+
+
+def _choose_in(passages: list, question: str, answer: str = "Iets.", follower_cosine: float = 0.2) -> list:
+    """The quote sentence ("kans") is close to the question; the one after it gets `follower_cosine`."""
+
+    def sentences(texts: Sequence[str]) -> np.ndarray:
+        return np.array([[0.8 if "kans" in t else follower_cosine, 0.0] for t in texts])
+
+    return choose_quotes(
+        question, "nl", passages, answer,
+        embed_sentences=sentences, embed_query=lambda text: np.array([1.0, 0.0]), terms_of=content_terms,
+    )  # fmt: skip
+
+
+def test_a_why_question_gets_the_sentence_after_the_match_in_the_same_quote() -> None:
+    (quote,) = _choose_in([REASON], "Waarom is de kans op escalatie klein?")
+    text = REASON.chunk.text
+    assert quote.text == text[: text.index("ingrijpen.") + len("ingrijpen.")]
+    assert text[quote.start - 1000 : quote.end - 1000] == quote.text  # one verbatim span
+    assert "alinea" not in quote.text  # never across a paragraph break
+
+
+def test_a_plain_question_gets_the_next_sentence_only_when_that_is_close_to_it() -> None:
+    (alone,) = _choose_in([REASON], "Hoe groot is de kans op escalatie?")
+    assert alone.text.endswith("klein.")
+    (run_on,) = _choose_in([REASON], "Hoe groot is de kans op escalatie?", follower_cosine=0.7)
+    assert run_on.text.endswith("ingrijpen.")
+
+
+def test_when_the_answer_already_says_the_match_only_the_next_sentence_is_quoted() -> None:
+    answer = "Ondanks de dreigementen is de kans op nucleaire escalatie klein."
+    (quote,) = _choose_in([REASON], "Waarom is de kans op escalatie klein?", answer=answer)
+    assert quote.text.startswith("Eerdere nederlagen") and quote.text.endswith("ingrijpen.")
+    assert _choose_in([REASON], "Hoe groot is de kans op escalatie?", answer=answer) == []
+
+
+def test_no_run_on_into_a_footnote_or_past_the_chunk() -> None:
+    (quote,) = _choose("vijf dagen")  # the last sentence of its chunk
+    assert quote.text.endswith("veroveren.")
+    footnoted = planned(1, "De kans op escalatie is klein volgens hen. 12 Ibid., p. 4 en verder en meer.")
+    (quote,) = _choose_in([footnoted], "Waarom is de kans klein?")
+    assert quote.text.endswith("hen.")
