@@ -40,6 +40,12 @@ def test_dutch_forms_of_names_are_found_but_other_names_are_not() -> None:
     assert found == ["NAVO", "Oekraïne"]
 
 
+def test_dutch_forms_of_european_places_are_found() -> None:
+    source = "Rusland schendt het Document van Wenen en wil een top in Genève en Den Haag."
+    answer = "Russia violates the Document of Wenen and wants summits in Genève and Vienna."
+    assert foreign_words(answer, "en", source, "Which agreements?") == ["Wenen", "Genève"]
+
+
 def _fix(reply: str) -> tuple[str, list[GenerationRequest]]:
     seen: list[GenerationRequest] = []
 
