@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import re
+from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,9 @@ from rag.errors import ConfigError, ModelMissingError
 
 _HEX64 = re.compile(r"\b[0-9a-fA-F]{64}\b")
 _MAX_HASHED_JSON = 1_000_000  # config files are hashed whole; tokenizer.json (~33 MB) by size only
+# One answer embeds its question for retrieval and again to choose the quote; remembering the
+# last few queries saves the second pass through the model.
+_RECENT_QUERIES = 16
 
 
 def _marker_checksum(folder: Path) -> str | None:
@@ -90,6 +94,7 @@ class SentenceTransformerEmbedder:
         self._name = name or model
         self._model: Any = None
         self._tokenizer: Any = None
+        self._queries: OrderedDict[str, Vectors] = OrderedDict()
 
     @property
     def name(self) -> str:
@@ -152,8 +157,14 @@ class SentenceTransformerEmbedder:
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
     def embed_query(self, text: str) -> Vectors:
-        vector = self.model.encode_query(text, normalize_embeddings=True, convert_to_numpy=True)
-        return np.ascontiguousarray(vector, dtype=np.float32).reshape(-1)
+        if text in self._queries:
+            self._queries.move_to_end(text)
+        else:
+            vector = self.model.encode_query(text, normalize_embeddings=True, convert_to_numpy=True)
+            self._queries[text] = np.ascontiguousarray(vector, dtype=np.float32).reshape(-1)
+            if len(self._queries) > _RECENT_QUERIES:
+                self._queries.popitem(last=False)
+        return self._queries[text].copy()  # a copy: callers may write into it
 
     def count_tokens(self, text: str) -> int:
         return len(self._tokenize(text))

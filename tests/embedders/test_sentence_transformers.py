@@ -105,3 +105,31 @@ def test_only_local_models_are_loaded_offline(monkeypatch: pytest.MonkeyPatch, t
     SentenceTransformerEmbedder(str(tmp_path), threads=1).model  # noqa: B018
     assert calls[-1] == (str(tmp_path), True)
     assert os.environ["HF_HUB_OFFLINE"] == "1"
+
+
+class _CountingModel:
+    """Stands in for the loaded SentenceTransformer: counts query encodings."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def encode_query(self, text: str, **_: object) -> object:
+        import numpy as np
+
+        self.calls.append(text)
+        return np.array([len(text), 1.0], dtype=np.float32)
+
+
+def test_a_repeated_query_is_encoded_once_and_callers_get_their_own_copy(tmp_path: Path) -> None:
+    embedder = SentenceTransformerEmbedder(str(_fake_model_folder(tmp_path)))
+    model = _CountingModel()
+    embedder._model = model
+    first = embedder.embed_query("kernwapens in belarus")
+    first[0] = -1.0  # a caller writing into its vector must not change the remembered one
+    again = embedder.embed_query("kernwapens in belarus")
+    assert model.calls == ["kernwapens in belarus"]
+    assert again[0] == len("kernwapens in belarus")
+    for i in range(20):  # only the last few queries are kept
+        embedder.embed_query(f"vraag {i}")
+    embedder.embed_query("kernwapens in belarus")
+    assert model.calls.count("kernwapens in belarus") == 2
