@@ -32,7 +32,7 @@ from rag.prompting import (
     plan_prompt,
 )
 from rag.quotes import choose_quotes, with_quotes
-from rag.refusal import misses_asked_number, retrieval_says_unanswerable
+from rag.refusal import count_mismatch, retrieval_says_unanswerable
 from rag.retrieval import Retriever
 from rag.sentence_vectors import SentenceVectors
 from rag.translate import translate_sentences
@@ -260,8 +260,9 @@ class Assistant:
                 "no sentence of the generated answer is supported by the passages", checked.dropped
             )
         kept = [s.text for s in checked.sentences]
-        if misses_asked_number(draft.standalone, kept):
-            return draft.refusal("the question asks for a number and the passages give none", kept)
+        mismatch = count_mismatch(draft.standalone, kept, draft.language, self._terms)
+        if mismatch is not None:
+            return draft.refusal(mismatch, kept)
         sentences, citations = checked.sentences, checked.citations
         if self.settings.quote_sources:
             quotes = choose_quotes(

@@ -1,11 +1,13 @@
-"""Honest refusals: the fixed texts, and the retrieval gate that refuses before generating."""
+"""Honest refusals: the fixed texts, the retrieval gate that refuses before generating, and the
+checks that turn a grounded non-answer to a how-many question into a refusal."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
 
-from rag.text import spelled_numbers
+from rag.prompting import Terms
+from rag.text import content_terms, spelled_numbers
 from rag.types import Hit
 
 REFUSAL_TEXT = {
@@ -45,3 +47,35 @@ def misses_asked_number(question: str, sentences: Sequence[str]) -> bool:
     """True when the question asks for a number and no sentence of the answer gives one, in
     digits or in words."""
     return asks_for_number(question) and not any(spelled_numbers(s) for s in sentences)
+
+
+# "Hoeveel F-35's stelt Nederland beschikbaar?" answered with "vier F-16's": a count of something
+# else. One of the first two words after "hoeveel" (the counted thing, or its noun after an
+# adjective: "how many tactical warheads") must come back in the answer. Uncountable words are
+# left out: "hoeveel geld" is rightly answered by "tien miljoen euro".
+_COUNTED = re.compile(r"\b(?:hoeveel|how many)\s+([\w'’-]+)(?:\s+([\w'’-]+))?", re.IGNORECASE)
+_UNCOUNTED = frozenset({"geld", "tijd", "keer", "money", "time", "times"})
+
+
+def counts_something_else(question: str, sentences: Sequence[str], language: str, terms: Terms) -> bool:
+    """True when the question asks how many of something and the answer never names that thing,
+    neither word for word (stems) nor through the index terms (Dutch/English variants, which
+    fold multi-word terms: 'tactical nuclear' and 'nuclear warheads' only meet word for word)."""
+    found = _COUNTED.search(question)
+    if found is None or found.group(1).casefold() in _UNCOUNTED:
+        return False
+    counted = " ".join(word for word in found.groups() if word)
+    for analyse in (content_terms, terms):
+        wanted = analyse(counted, language)
+        if not wanted or any(wanted & analyse(s, language) for s in sentences):
+            return False
+    return True
+
+
+def count_mismatch(question: str, sentences: Sequence[str], language: str, terms: Terms) -> str | None:
+    """Why the answer to a how-many question is no answer, or None when it is one."""
+    if misses_asked_number(question, sentences):
+        return "the question asks for a number and the passages give none"
+    if counts_something_else(question, sentences, language, terms):
+        return "the answer counts something else than the question asks about"
+    return None

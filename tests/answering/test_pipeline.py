@@ -184,3 +184,11 @@ def test_warm_up_puts_the_system_prompt_in_the_generator_cache(tmp_path: Path) -
     a.warm_up()
     (prefix,) = seen
     assert [m.content for m in prefix] == [SYSTEM_PROMPT]  # type: ignore[attr-defined]
+
+
+def test_a_count_of_something_else_becomes_a_refusal(tmp_path: Path) -> None:
+    sentence = "Nederland leverde in 2017 vier F-16’s voor de Baltische staten."
+    a = make_test_assistant(tmp_path, lambda r: reply([(sentence, [1])]), quote_sources=False)
+    result = a.answer("Hoeveel F-35's stelt Nederland beschikbaar voor de Baltische staten?")
+    assert result.refused and "something else" in (result.refusal_reason or "")
+    assert result.dropped_sentences == (sentence,)

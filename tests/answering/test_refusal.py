@@ -1,0 +1,52 @@
+"""How-many questions: an answer without a number, or counting something else, is no answer."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.index.lexical import LexicalIndex
+from rag.refusal import count_mismatch, counts_something_else
+
+_LEXICAL = LexicalIndex()
+
+
+def _terms(text: str, language: str) -> set[str]:
+    return set(_LEXICAL.analyser(language)(text))
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "language"),
+    [
+        ("Hoeveel F-35's stelt Nederland beschikbaar?", "Nederland leverde vier F-16’s.", "nl"),
+        ("How many NATO countries met?", "Thirty allies met.", "en"),
+    ],
+)
+def test_a_count_of_something_else_is_caught(question: str, answer: str, language: str) -> None:
+    assert counts_something_else(question, [answer], language, _terms)
+    assert count_mismatch(question, [answer], language, _terms) == (
+        "the answer counts something else than the question asks about"
+    )
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "language"),
+    [
+        ("Hoeveel dagen heeft Rusland nodig?", "Rusland heeft maximaal vijf dagen nodig.", "nl"),
+        # the noun after an adjective, word for word ('nuclear warheads' is one variant term)
+        ("How many tactical nuclear warheads are there?", "Russia has 2,000 nuclear warheads.", "en"),
+        # Dutch/English variants through the index terms
+        ("How many NATO countries met?", "Thirty NAVO members met.", "en"),
+        # uncountable or no counted word at all
+        ("Hoeveel geld gaf Zuid-Korea?", "Tien miljoen euro.", "nl"),
+        ("Hoeveel van de oefeningen waren dichtbij?", "Negen.", "nl"),
+        ("Wat zei Stoltenberg over de F-35's?", "Hij noemde de F-16’s.", "nl"),
+    ],
+)
+def test_an_answer_naming_what_is_counted_passes(question: str, answer: str, language: str) -> None:
+    assert not counts_something_else(question, [answer], language, _terms)
+
+
+def test_a_missing_number_is_named_first() -> None:
+    reason = count_mismatch("Hoeveel dagen?", ["Rusland heeft weinig dagen nodig."], "nl", _terms)
+    assert reason == "the question asks for a number and the passages give none"
+    assert count_mismatch("Hoeveel dagen?", ["Vijf dagen."], "nl", _terms) is None
