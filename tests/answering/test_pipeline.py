@@ -79,14 +79,30 @@ def test_unsupported_answer_becomes_a_refusal(tmp_path: Path) -> None:
     assert result.dropped_sentences == ("Het CFE-verdrag trad in 1992 in werking.",)
 
 
-def test_a_number_question_answered_without_a_number_becomes_a_refusal(tmp_path: Path) -> None:
-    sentence = "Rusland heeft weinig dagen nodig om de Baltische staten te veroveren."
+@pytest.mark.parametrize(
+    ("sentence", "question", "reason"),
+    [
+        (
+            "Rusland heeft weinig dagen nodig om de Baltische staten te veroveren.",
+            "Hoeveel dagen heeft Rusland nodig om de Baltische staten te veroveren?",
+            "number",
+        ),
+        (
+            "Nederland leverde in 2017 vier F-16’s voor de Baltische staten.",
+            "Hoeveel F-35's stelt Nederland beschikbaar voor de Baltische staten?",
+            "something else",
+        ),
+    ],
+)
+def test_a_how_many_question_answered_without_its_count_becomes_a_refusal(
+    tmp_path: Path, sentence: str, question: str, reason: str
+) -> None:
     a = make_test_assistant(tmp_path, lambda r: reply([(sentence, [1])]), quote_sources=False)
-    result = a.answer("Hoeveel dagen heeft Rusland nodig om de Baltische staten te veroveren?")
-    assert result.refused and "number" in (result.refusal_reason or "")
+    result = a.answer(question)
+    assert result.refused and reason in (result.refusal_reason or "")
     assert result.dropped_sentences == (sentence,)
-    # The same sentence is an answer to a question that does not ask for a number.
-    assert not a.answer("Wat heeft Rusland nodig om de Baltische staten te veroveren?").refused
+    # The same sentence answers a question that does not ask how many.
+    assert not a.answer(question.replace("Hoeveel", "Wat over")).refused
 
 
 def test_a_number_in_words_answers_a_number_question(tmp_path: Path) -> None:
@@ -184,11 +200,3 @@ def test_warm_up_puts_the_system_prompt_in_the_generator_cache(tmp_path: Path) -
     a.warm_up()
     (prefix,) = seen
     assert [m.content for m in prefix] == [SYSTEM_PROMPT]  # type: ignore[attr-defined]
-
-
-def test_a_count_of_something_else_becomes_a_refusal(tmp_path: Path) -> None:
-    sentence = "Nederland leverde in 2017 vier F-16’s voor de Baltische staten."
-    a = make_test_assistant(tmp_path, lambda r: reply([(sentence, [1])]), quote_sources=False)
-    result = a.answer("Hoeveel F-35's stelt Nederland beschikbaar voor de Baltische staten?")
-    assert result.refused and "something else" in (result.refusal_reason or "")
-    assert result.dropped_sentences == (sentence,)
