@@ -60,13 +60,18 @@ EmbedSentences = Callable[[list[str]], np.ndarray]
 EmbedQuery = Callable[[str], np.ndarray]
 
 
+def _quotable(text: str) -> bool:
+    """A sentence, not a heading, caption, credit or footnote."""
+    return len(text.split()) >= MIN_WORDS and not _FOOTNOTE.search(text)
+
+
 def candidate_sentences(passages: Sequence[PlannedPassage]) -> list[Quote]:
     """Every sentence the model was shown, with its passage number and document offsets."""
     return [
         Quote(number, start, end, text, 0.0)
         for number, planned in enumerate(passages, start=1)
         for start, end, text in passage_sentences(planned)
-        if len(text.split()) >= MIN_WORDS and not _FOOTNOTE.search(text)
+        if _quotable(text)
     ]
 
 
@@ -148,7 +153,7 @@ def next_sentence(planned: PlannedPassage, quote: Quote) -> Quote | None:
             continue
         gap = chunk.text[quote.end - chunk.start : start]
         text = chunk.text[start:end]
-        if gap.strip() or "\n" in gap or len(text.split()) < MIN_WORDS or _FOOTNOTE.search(text):
+        if gap.strip() or "\n" in gap or not _quotable(text):
             return None
         return Quote(quote.n, begin, chunk.start + end, text, quote.score)
     return None
