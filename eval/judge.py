@@ -13,7 +13,8 @@ import re
 
 from pydantic import BaseModel
 
-from rag.generators.base import GenerationRequest, Generator, Message
+from rag.answer.side import ask
+from rag.generators.base import Generator
 from rag.types import Answer, AnswerSentence
 
 JUDGE_SCHEMA: dict[str, object] = {
@@ -64,25 +65,22 @@ def _passage_text(answer: Answer, numbers: tuple[int, ...]) -> str:
     return "\n\n".join(texts)
 
 
-def judge_request(sentence: str, passage: str, language: str, max_tokens: int = 16) -> GenerationRequest:
-    user = f"Passage:\n{passage}\n\nSentence:\n{sentence}\n\nDoes the passage support the sentence?"
-    return GenerationRequest(
-        task="judge",
-        messages=(Message(role="system", content=_SYSTEM), Message(role="user", content=user)),
-        schema=JUDGE_SCHEMA,
-        max_tokens=max_tokens,
-        temperature=0.0,
-        question=sentence,
-        language=language,
-    )
-
-
 def _judge_sentence(generator: Generator, answer: Answer, sentence: AnswerSentence) -> SentenceVerdict:
     passage = _passage_text(answer, sentence.sources)
     if not passage:
         return SentenceVerdict(sentence=sentence.text, supported=False, reason="uncited")
-    reply = "".join(generator.stream(judge_request(sentence.text, passage, answer.language)))
-    return SentenceVerdict(sentence=sentence.text, supported=parse_verdict(reply.strip()))
+    reply = ask(
+        generator,
+        "judge",
+        _SYSTEM,
+        f"Passage:\n{passage}\n\nSentence:\n{sentence.text}\n\nDoes the passage support the sentence?",
+        schema=JUDGE_SCHEMA,
+        max_tokens=16,
+        language=answer.language,
+        question=sentence.text,
+    )
+    # A backend failure leaves an empty reply, which reads as no verdict (None).
+    return SentenceVerdict(sentence=sentence.text, supported=parse_verdict(reply.text))
 
 
 def judge_answer(generator: Generator, answer: Answer) -> JudgeResult | None:

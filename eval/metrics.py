@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from eval.facts import match_facts
 from eval.retrieval_metrics import SpanLike, covers
-from rag.language import detect_language
+from rag.text.language import detect_language
 from rag.types import Answer, Citation
 
 DEFAULT_SUPPORT_THRESHOLD = 0.5

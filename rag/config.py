@@ -13,6 +13,8 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+# The names of rag/generators/backends.py's table (a test keeps the two equal); a Literal so that
+# a wrong RAG_GENERATOR or --generator is refused with the allowed names.
 GeneratorName = Literal["llama-cpp", "ollama", "extractive", "scripted"]
 EmbedderName = Literal["sentence-transformers", "hashing"]
 
@@ -79,7 +81,9 @@ class Settings(BaseSettings):
 
     # Answering
     answer_language: Literal["auto", "nl", "en"] = "auto"
-    refusal_threshold: float = 0.0  # calibrated on gold; see rag/refusal.py
+    # Refuse before generating when no passage's cosine with the question reaches this
+    # (rag/answer/refusal.py). 0.0, the default, turns the gate off: the checks refuse instead.
+    refusal_threshold: float = 0.0
     support_threshold: float = 0.5  # minimum support (0..1) of a sentence by its cited passage
     max_question_chars: int = Field(default=2000, ge=10)
     max_history_turns: int = Field(default=6, ge=0)

@@ -7,13 +7,13 @@ import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from rag.answer.pipeline import Assistant
 from rag.config import Settings
 from rag.corpus import chunk_documents, load_corpus
 from rag.embedders.hashing import HashingEmbedder
 from rag.generators.base import GenerationRequest
 from rag.generators.scripted import ScriptedGenerator
 from rag.index.store import build_index
-from rag.pipeline import Assistant
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 Script = Sequence[str] | Callable[[GenerationRequest], str]

@@ -94,11 +94,22 @@ class AnswerSentence(Frozen):
     flag: Literal["ok", "uncited", "unsupported", "quote"] = "ok"  # quote: verbatim source sentence
 
 
+class SideCall(Frozen):
+    """One side question to the model (follow-up rewrite, translation, word fix, judgement)."""
+
+    task: str
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    seconds: float = 0.0
+    ok: bool = True  # False: the backend failed or the reply was unusable, and the step fell back
+
+
 class Timings(Frozen):
     retrieve_s: float = 0.0
     # Until the first words of the answer (or the refusal) can be read, not the first raw token.
     first_token_s: float | None = None
     total_s: float = 0.0
+    side_s: float = 0.0  # spent on side questions to the model (included in total_s)
 
 
 class Answer(Frozen):
@@ -114,8 +125,9 @@ class Answer(Frozen):
     context_chunk_ids: tuple[str, ...] = ()  # the passages given to the model, in order [1], [2], ...
     left_out_chunk_ids: tuple[str, ...] = ()  # retrieved but did not fit the context budget
     dropped_sentences: tuple[str, ...] = ()  # removed by validation (unsupported / bad citation)
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
+    prompt_tokens: int = 0  # of the answer call
+    completion_tokens: int = 0  # of the answer call; side questions are counted in side_calls
+    side_calls: tuple[SideCall, ...] = ()
     timings: Timings = Field(default_factory=Timings)
     backend: str = ""
     model: str = ""

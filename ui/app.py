@@ -13,13 +13,14 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import gradio as gr
 
 from rag.config import Settings
+from rag.generators import chat_choices
 from ui import render
 from ui.assets import install_js
 from ui.chat import AssistantProvider, ChatController, Message, Options, Session, Update
 from ui.feedback import Verdict, give_feedback, verdict_of
 
 if TYPE_CHECKING:
-    from rag.pipeline import Assistant
+    from rag.answer.pipeline import Assistant
 
 TITLE = "Ask the documents"
 INTRO = (
@@ -32,17 +33,7 @@ EXAMPLES = [
     "Wat zei Poetin in juni 2024 over de nucleaire doctrine?",
     "How did the West react to Russia's nuclear threats?",
 ]
-GENERATORS = [
-    ("Embedded model (llama.cpp)", "llama-cpp"),
-    ("Ollama server", "ollama"),
-    ("Extractive (no model, quotes only)", "extractive"),
-]
 LANGUAGES = [("Same as the question", "auto"), ("Nederlands", "nl"), ("English", "en")]
-
-
-def _generator_choices(current: str) -> list[tuple[str, str]]:
-    known = {value for _, value in GENERATORS}
-    return GENERATORS + ([(current, current)] if current not in known else [])
 
 
 def _text_of(content: Any) -> str:
@@ -111,9 +102,7 @@ def _chat_column() -> tuple[gr.Chatbot, gr.Textbox, tuple[gr.Button, gr.Button, 
 
 def _settings_accordion(settings: Settings) -> list[Any]:
     with gr.Accordion("Settings", open=False, elem_id="rag-settings"), gr.Row():
-        generator = gr.Radio(
-            _generator_choices(settings.generator), value=settings.generator, label="Answer with"
-        )
+        generator = gr.Radio(chat_choices(settings.generator), value=settings.generator, label="Answer with")
         host = gr.Textbox(settings.ollama_host, label="Ollama host")
         model = gr.Textbox(settings.ollama_model, label="Ollama model")
         top_k = gr.Slider(1, 12, value=min(settings.top_k, 12), step=1, label="Passages given to the model")

@@ -33,8 +33,8 @@ def register(app: typer.Typer) -> None:
             hint = "install it: pip install -e '.[ui]'"
             raise ConfigError(f"the web chat needs gradio ({exc}); {hint}") from None
 
+        from rag.answer.pipeline import Assistant
         from rag.errors import RagError
-        from rag.pipeline import Assistant
 
         settings = load_settings(generator=generator)
         console.print(f"Loading the models and the index from {settings.index_dir} …")

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict
 from rag.corpus.clean import clean_text
 from rag.corpus.metadata import find_date, find_title
 from rag.errors import CorpusError
-from rag.language import detect_language
+from rag.text.language import detect_language
 from rag.types import Document
 
 SUFFIXES = (".txt", ".md")

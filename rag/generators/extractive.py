@@ -14,31 +14,22 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
 
 import numpy as np
-import pysbd
-import Stemmer
-from bm25s.stopwords import STOPWORDS_DUTCH, STOPWORDS_EN_PLUS
 
+from rag.corpus.sentences import split_sentences as sentence_spans
 from rag.embedders.base import Embedder
 from rag.errors import GenerationError
 from rag.generators.base import GenerationRequest, Passage, estimate_tokens
-from rag.text import fold as _fold
+from rag.text import content_terms
 
-_WORD = re.compile(r"\w+")
-_STEMMERS = {"nl": "dutch", "en": "english", "de": "german", "fr": "french"}
 _KEY_CHARS = 6  # truncating stems to 6 characters joins Dutch inflections/compound heads
 _MIN_WORDS = 4  # shorter "sentences" are headings, captions or credits ("Beeld AP")
 _PIECE_CHARS = 24
 _MAX_SOURCES = 3  # the answer schema allows at most 3 sources per sentence
-# Function words carry no evidence; question words are added because the lists leave some out.
-_QUESTION_WORDS = {"waarom", "welke", "welk", "wanneer", "waar", "hoeveel", "waarmee", "waardoor", "why"}
-_STOPWORDS = frozenset({*STOPWORDS_DUTCH, *STOPWORDS_EN_PLUS, *_QUESTION_WORDS})
 
 
 @dataclass(frozen=True)
@@ -49,20 +40,9 @@ class _Candidate:
     keys: frozenset[str]
 
 
-@cache
-def _segmenter(language: str) -> pysbd.Segmenter:
-    return pysbd.Segmenter(language=language if language in ("nl", "en", "de", "fr") else "en", clean=False)
-
-
-@cache
-def _stemmer(language: str) -> Stemmer.Stemmer:
-    return Stemmer.Stemmer(_STEMMERS.get(language, "porter"))
-
-
 def term_keys(text: str, language: str) -> frozenset[str]:
-    words = [w for w in _WORD.findall(_fold(text)) if w not in _STOPWORDS]
-    stems = _stemmer(language).stemWords(words)
-    return frozenset(s if s.isdigit() else s[:_KEY_CHARS] for s in stems if len(s) > 1 or s.isdigit())
+    """The text's content terms (rag.text), cut to their first characters."""
+    return frozenset(t if t.isdigit() else t[:_KEY_CHARS] for t in content_terms(text, language))
 
 
 def echo_question(request: GenerationRequest) -> str:
@@ -73,7 +53,7 @@ def echo_question(request: GenerationRequest) -> str:
 
 
 def split_sentences(text: str, language: str) -> list[str]:
-    return [s.strip() for s in _segmenter(language).segment(text) if s.strip()]
+    return [text[a:b].strip() for a, b in sentence_spans(text, language) if text[a:b].strip()]
 
 
 class ExtractiveGenerator:

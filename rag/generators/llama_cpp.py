@@ -7,7 +7,8 @@ one model (and its cache) can serve one request at a time.
 
 Small models sometimes loop (the same few words, or whitespace inside a JSON string, until
 max_tokens). A mild repeat penalty makes that rarer and a repetition guard on the streamed text
-stops it early; the caller then sees truncated output and treats it as a failed generation.
+stops it early; the caller then sees truncated JSON, which rag/answer/output.py closes and reads
+(the sentences written before the loop are kept and checked like any others).
 """
 
 from __future__ import annotations

@@ -70,11 +70,6 @@ class CorpusIndex:
     def chunks_of(self, doc_id: str) -> list[Chunk]:
         return [chunk for chunk in self.chunks if chunk.doc_id == doc_id]
 
-    def search(self, query: Vectors, k: int) -> list[tuple[Chunk, float]]:
-        """Dense leg: the k chunks nearest to an embedded query, best first."""
-        scores, positions = self.vectors.search(query, k)
-        return [(self.chunks[int(pos)], float(score)) for score, pos in zip(scores, positions, strict=True)]
-
 
 def _check_chunks(documents: Sequence[Document], chunks: Sequence[Chunk]) -> None:
     doc_ids = {doc.id for doc in documents}

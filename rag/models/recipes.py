@@ -13,7 +13,7 @@ from rag.config import DEFAULT_EMBED_MODEL, DEFAULT_LLM_MODEL
 from rag.models.registry import BUILTIN_EMBED, BUILTIN_LLM
 
 # The in-process LLM runtime; it compiles from source here, so setup only checks it and names the
-# command (scripts/bootstrap.sh installs it, and pip's wheel cache makes a reinstall instant).
+# command (rag.sh installs it, and pip's wheel cache makes a reinstall instant).
 LLM_RUNTIME_REQUIREMENT = "llama-cpp-python==0.3.36"
 
 CHUNK_INDEX_PATTERN = r"^CHUNK_INDEX = (\d+)$"

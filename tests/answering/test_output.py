@@ -6,8 +6,8 @@ import json
 
 import pytest
 
+from rag.answer.output import RawSentence, StreamingView, close_json, parse_output, render
 from rag.errors import GenerationError
-from rag.output import RawSentence, StreamingView, close_json, parse_output, render
 
 GOOD = {
     "answerable": True,

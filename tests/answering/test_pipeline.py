@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from rag.answer.pipeline import Assistant
 from rag.errors import BackendUnavailableError, QuestionError
 from rag.generators.base import GenerationRequest
-from rag.pipeline import Assistant
 from rag.testing import make_test_assistant
 from rag.types import Answer, StreamDelta, StreamDone, StreamStatus, Turn
 
@@ -132,13 +132,17 @@ def test_answer_in_the_wrong_language_is_translated(tmp_path: Path) -> None:
     final = events[-1]
     assert isinstance(final, StreamDone)
     assert final.answer.language == "nl" and "februari" in final.answer.text
+    assert [c.task for c in final.answer.side_calls] == ["translate"]
 
 
 def test_failed_translation_keeps_the_answer(tmp_path: Path) -> None:
     english = "President Putin gave the instruction on February 27, 2022, the brief says."
     a = make_test_assistant(tmp_path, [reply([(english, [1])]), "not json"])
     result = a.answer("Op welke datum gaf Poetin de instructie voor het speciale dienstregime?")
-    assert english in " ".join(s.text for s in result.sentences) or result.refused
+    translation = result.side_calls[-1]
+    assert translation.task == "translate" and not translation.ok
+    # The untranslated sentence went on to the checks unchanged (kept, or dropped as unsupported).
+    assert english in [*(s.text for s in result.sentences), *result.dropped_sentences]
 
 
 def test_follow_up_is_condensed_with_history(tmp_path: Path) -> None:
@@ -154,6 +158,9 @@ def test_follow_up_is_condensed_with_history(tmp_path: Path) -> None:
     ]
     result = a.answer("Op welke top werd daartoe besloten?", history)
     assert result.standalone_question == "Op welke NAVO-top werd tot de VJTF besloten?"
+    (rewrite,) = result.side_calls  # the side question is counted in the Answer
+    assert rewrite.task == "condense" and rewrite.ok and rewrite.completion_tokens > 0
+    assert result.timings.side_s == round(rewrite.seconds, 4) <= result.timings.total_s
     condense, answer = a.generator.requests  # type: ignore[attr-defined]
     assert "VJTF" in condense.messages[1].content
     assert "Follow-up question: Op welke top werd daartoe besloten?" in answer.messages[1].content
@@ -192,7 +199,7 @@ def test_answer_serialises_to_json(assistant: Assistant) -> None:
 
 
 def test_warm_up_puts_the_system_prompt_in_the_generator_cache(tmp_path: Path) -> None:
-    from rag.prompting import SYSTEM_PROMPT
+    from rag.answer.prompt import SYSTEM_PROMPT
 
     a = make_test_assistant(tmp_path)
     seen: list[object] = []

@@ -9,12 +9,14 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.citations import render_answer
-from rag.quotes import candidate_sentences, choose_quotes, with_quotes
+from rag.answer.citations import render_answer
+from rag.answer.quotes import candidate_sentences, choose_quotes, with_quotes
 from rag.testing import make_test_assistant
-from rag.text import content_terms
+from rag.text import TextAnalyser
 from rag.types import AnswerSentence, Citation
 from tests.answering.test_citations import planned
+
+ANALYSER = TextAnalyser()
 
 TEXTS = [
     "Het weer was grijs. Rusland heeft maximaal vijf dagen nodig om de Baltische staten te veroveren.",
@@ -36,7 +38,7 @@ def _choose(favourite: str, answer: str = "Iets anders.", cosine: float = 0.8, l
     sentences, query = _embedder(favourite, cosine)
     return choose_quotes(
         "Hoeveel dagen heeft Rusland nodig?", language, PASSAGES, answer,
-        embed_sentences=sentences, embed_query=query, terms_of=content_terms,  # type: ignore[arg-type]
+        embed_sentences=sentences, embed_query=query, analyser=ANALYSER,  # type: ignore[arg-type]
     )  # fmt: skip
 
 
@@ -73,7 +75,7 @@ def test_a_second_quote_from_another_document_when_almost_as_good() -> None:
     sentences, query = _embedder("", 0.8)  # every sentence equally close
     quotes = choose_quotes(
         "Wat besloot de NAVO en hoeveel dagen heeft Rusland nodig?", "nl", PASSAGES, "Iets.",
-        embed_sentences=sentences, embed_query=query, terms_of=content_terms,  # type: ignore[arg-type]
+        embed_sentences=sentences, embed_query=query, analyser=ANALYSER,  # type: ignore[arg-type]
     )  # fmt: skip
     assert sorted(q.n for q in quotes) == [1, 2]
 
@@ -122,7 +124,7 @@ def _choose_in(passages: list, question: str, answer: str = "Iets.", follower_co
 
     return choose_quotes(
         question, "nl", passages, answer,
-        embed_sentences=sentences, embed_query=lambda text: np.array([1.0, 0.0]), terms_of=content_terms,
+        embed_sentences=sentences, embed_query=lambda text: np.array([1.0, 0.0]), analyser=ANALYSER,
     )  # fmt: skip
 
 

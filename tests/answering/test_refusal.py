@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from rag.index.lexical import LexicalIndex
-from rag.refusal import count_mismatch, counts_something_else
+from rag.answer.refusal import count_mismatch, counts_something_else
+from rag.text import TextAnalyser
 
-_LEXICAL = LexicalIndex()
-
-
-def _terms(text: str, language: str) -> set[str]:
-    return set(_LEXICAL.analyser(language)(text))
+_ANALYSER = TextAnalyser()
 
 
 @pytest.mark.parametrize(
@@ -22,8 +18,8 @@ def _terms(text: str, language: str) -> set[str]:
     ],
 )
 def test_a_count_of_something_else_is_caught(question: str, answer: str, language: str) -> None:
-    assert counts_something_else(question, [answer], language, _terms)
-    assert count_mismatch(question, [answer], language, _terms) == (
+    assert counts_something_else(question, [answer], language, _ANALYSER)
+    assert count_mismatch(question, [answer], language, _ANALYSER) == (
         "the answer counts something else than the question asks about"
     )
 
@@ -43,10 +39,10 @@ def test_a_count_of_something_else_is_caught(question: str, answer: str, languag
     ],
 )
 def test_an_answer_naming_what_is_counted_passes(question: str, answer: str, language: str) -> None:
-    assert not counts_something_else(question, [answer], language, _terms)
+    assert not counts_something_else(question, [answer], language, _ANALYSER)
 
 
 def test_a_missing_number_is_named_first() -> None:
-    reason = count_mismatch("Hoeveel dagen?", ["Rusland heeft weinig dagen nodig."], "nl", _terms)
+    reason = count_mismatch("Hoeveel dagen?", ["Rusland heeft weinig dagen nodig."], "nl", _ANALYSER)
     assert reason == "the question asks for a number and the passages give none"
-    assert count_mismatch("Hoeveel dagen?", ["Vijf dagen."], "nl", _terms) is None
+    assert count_mismatch("Hoeveel dagen?", ["Vijf dagen."], "nl", _ANALYSER) is None

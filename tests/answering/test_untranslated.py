@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from rag.answer.output import RawSentence
+from rag.answer.untranslated import fix_untranslated, foreign_words
 from rag.generators.base import GenerationRequest
 from rag.generators.scripted import ScriptedGenerator
-from rag.output import RawSentence
 from rag.testing import make_test_assistant
-from rag.untranslated import fix_untranslated, foreign_words
 
 SOURCE = "De auteurs gebruiken de theorie van het veiligheidsdilemma van John Herz uit 1950."
 QUESTION = "Which theory do the authors use?"
@@ -55,7 +55,7 @@ def _fix(reply: str) -> tuple[str, list[GenerationRequest]]:
 
     found = [foreign_words(MIXED, "en", SOURCE, QUESTION)]
     sentences = [RawSentence(text=MIXED, sources=[2])]
-    fixed = fix_untranslated(sentences, found, "en", SOURCE, QUESTION, ScriptedGenerator(script))
+    fixed, _calls = fix_untranslated(sentences, found, "en", SOURCE, QUESTION, ScriptedGenerator(script))
     return fixed[0].text, seen
 
 

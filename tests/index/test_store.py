@@ -46,9 +46,9 @@ def test_lookup_by_chunk_and_document(tmp_path: Path) -> None:
 
 def test_dense_search_ranks_the_matching_chunk_first(tmp_path: Path) -> None:
     index = build_and_save(tmp_path)
-    results = index.search(CountingEmbedder().embed_query("kernwapens Belarus Poetin"), 3)
-    assert results[0][0].id == "belarus:0000"
-    assert len(results) == 3 and results[0][1] >= results[1][1]
+    scores, positions = index.vectors.search(CountingEmbedder().embed_query("kernwapens Belarus Poetin"), 3)
+    assert index.chunks[int(positions[0])].id == "belarus:0000"
+    assert len(positions) == 3 and scores[0] >= scores[1]
 
 
 def test_missing_index_names_rag_ingest(tmp_path: Path) -> None:
@@ -152,7 +152,8 @@ def test_empty_corpus_round_trips(tmp_path: Path) -> None:
     save_index(build_index(settings, CountingEmbedder(), [], []), settings.index_dir)
     loaded = load_index(settings, CountingEmbedder())
     assert loaded.chunks == () and len(loaded.vectors) == 0
-    assert loaded.search(CountingEmbedder().embed_query("iets"), 5) == []
+    _scores, positions = loaded.vectors.search(CountingEmbedder().embed_query("iets"), 5)
+    assert len(positions) == 0
 
 
 def test_chunk_type_survives_the_round_trip(tmp_path: Path) -> None:

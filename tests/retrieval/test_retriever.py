@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from rag.errors import ConfigError, IndexCorruptError, QuestionError
-from rag.retrieval import AUTO_RECENCY_WEIGHT, Retriever
+from rag.retrieval.hybrid import AUTO_RECENCY_WEIGHT, Retriever
 from rag.types import Chunk, Document
 from tests.retrieval.conftest import NumpyIndex, make_corpus, make_retriever
 
@@ -111,7 +111,7 @@ def test_vector_count_must_match_chunks(corpus: Corpus) -> None:
 
 
 def test_each_legs_best_chunk_stays_in_the_top_k() -> None:
-    from rag.retrieval import LegResult, keep_leg_winners
+    from rag.retrieval.hybrid import LegResult, keep_leg_winners
 
     legs = {
         "dense": [LegResult(position=p, rank=i + 1, score=1.0) for i, p in enumerate([1, 2, 3, 4, 5])],

@@ -8,46 +8,40 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Generator as Gen
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from datetime import datetime
 
-from rag.citations import check_sentences, render_answer
-from rag.condense import condense
+from rag.answer.citations import check_sentences, render_answer
+from rag.answer.condense import condense
+from rag.answer.draft import Draft, bounded_history, wrong_language
+from rag.answer.generate import generate
+from rag.answer.prompt import SYSTEM_PROMPT, plan_prompt
+from rag.answer.quotes import choose_quotes, with_quotes
+from rag.answer.refusal import count_mismatch, retrieval_says_unanswerable
+from rag.answer.sentence_vectors import SentenceVectors
+from rag.answer.translate import translate_sentences
+from rag.answer.types import ModelOutput
+from rag.answer.untranslated import fix_untranslated, foreign_words
 from rag.config import Settings
-from rag.draft import Draft, bounded_history, wrong_language
 from rag.embedders import create_embedder
 from rag.embedders.base import Embedder
-from rag.errors import QuestionError
-from rag.generators import create_generator
-from rag.generators.base import GenerationRequest, Generator, Message
+from rag.generators import create_generator, generator_settings_changed
+from rag.generators.base import Generator, Message
 from rag.index.store import CorpusIndex, load_index
-from rag.language import answer_language
-from rag.output import ModelOutput, StreamingView, parse_output
-from rag.prompting import (
-    LANGUAGE_NAMES,
-    SYSTEM_PROMPT,
-    PromptPlan,
-    answer_schema,
-    plan_prompt,
-)
-from rag.quotes import choose_quotes, with_quotes
-from rag.refusal import count_mismatch, retrieval_says_unanswerable
 from rag.retrieval import Retriever
-from rag.sentence_vectors import SentenceVectors
-from rag.translate import translate_sentences
+from rag.retrieval.question import check_question
+from rag.text.language import PROMPT_NAMES, answer_language
 from rag.types import (
     Answer,
-    Chunk,
     Document,
     Frozen,
-    StreamDelta,
+    SideCall,
     StreamDone,
     StreamEvent,
     StreamStatus,
     Turn,
 )
-from rag.untranslated import fix_untranslated, foreign_words
 
 
 class AssistantInfo(Frozen):
@@ -68,9 +62,8 @@ class Assistant:
         self.embedder = embedder
         self.generator = generator
         self.retriever = Retriever.from_index(index, embedder, settings)
-        self._chunks = {c.id: c for c in index.chunks}
-        self._documents = {d.id: d for d in index.documents}
-        self._positions = {c.id: i for i, c in enumerate(index.chunks)}
+        # The one text analyser, shared with the lexical index (same variant table).
+        self.analyser = self.retriever.lexical.analyser
         self.sentence_vectors = SentenceVectors(embedder)
 
     @classmethod
@@ -84,8 +77,7 @@ class Assistant:
     def with_settings(self, **overrides: object) -> Assistant:
         """Same index and embedder; another generator, passage count or language."""
         settings = self.settings.model_copy(update=overrides)
-        generator_keys = {"generator", "llm_model", "llm_threads", "n_ctx", "ollama_host", "ollama_model"}
-        changed = any(getattr(settings, k) != getattr(self.settings, k) for k in generator_keys)
+        changed = generator_settings_changed(self.settings, settings)
         generator = create_generator(settings, embedder=self.embedder) if changed else self.generator
         return Assistant(settings, index=self.index, embedder=self.embedder, generator=generator)
 
@@ -102,10 +94,10 @@ class Assistant:
         return self.index.documents
 
     def document(self, doc_id: str) -> Document:
-        return self._documents[doc_id]
-
-    def chunk(self, chunk_id: str) -> Chunk:
-        return self._chunks[chunk_id]
+        found = self.index.get_document(doc_id)
+        if found is None:
+            raise KeyError(doc_id)
+        return found
 
     def info(self) -> AssistantInfo:
         return AssistantInfo(
@@ -133,18 +125,19 @@ class Assistant:
         generator: Generator | None = None,
     ) -> Iterator[StreamEvent]:
         """Yield status notes, answer text as it is generated, then the validated Answer."""
-        question = self._check_question(question)
+        question = check_question(question, self.settings.max_question_chars)
         turns = bounded_history(history, self.settings.max_history_turns)
         gen = generator or self.generator
         lang = self._language(question, turns, language)
+        k = top_k or self.settings.top_k
         started = time.perf_counter()
         yield StreamStatus(message="retrieving")
-        standalone = condense(question, turns, gen, lang) if turns else question
-        hits = self.retriever.search(standalone, k=(top_k or self.settings.top_k) + 3)
-        retrieved = time.perf_counter()
-        base = Draft(question, standalone, lang, hits, gen, started, retrieved)
+        standalone, condensing = condense(question, turns, gen, lang)
+        hits = self.retriever.search(standalone, k=k + 3)
+        draft = Draft(question, standalone, lang, tuple(hits), gen, started, time.perf_counter())
+        draft = draft.with_side_calls(condensing)
         if retrieval_says_unanswerable(hits, self.settings.refusal_threshold):
-            yield StreamDone(answer=base.refusal("no passage is close enough to the question"))
+            yield StreamDone(answer=draft.refusal("no passage is close enough to the question"))
             return
         plan = plan_prompt(
             standalone,
@@ -153,40 +146,41 @@ class Assistant:
             count_tokens=gen.count_tokens,
             context_size=gen.context_size,
             max_answer_tokens=self.settings.max_answer_tokens,
-            top_k=top_k or self.settings.top_k,
+            top_k=k,
             max_passage_tokens=self.settings.max_passage_tokens,
             original_question=question if turns else None,
-            terms_of=self._terms,
+            analyser=self.analyser,
             question_terms=set(self.retriever.lexical.analyse_query(standalone, lang)),
         )
         yield StreamStatus(message="generating")
-        output = yield from self._generate(gen, plan, base)
+        generation = yield from generate(
+            gen,
+            plan,
+            question=standalone,
+            language=lang,
+            max_tokens=self.settings.max_answer_tokens,
+            temperature=self.settings.temperature,
+        )
+        draft = replace(
+            draft, plan=plan, completion=generation.completion, first_token=generation.first_token
+        )
+        output = generation.output
         if wrong_language(output, lang):
             # Small models drift into the passages' language: translate what they wrote.
-            yield StreamStatus(message=f"translating the answer into {LANGUAGE_NAMES[lang]}")
-            translated = translate_sentences(output.sentences, LANGUAGE_NAMES[lang], gen, lang)
+            yield StreamStatus(message=f"translating the answer into {PROMPT_NAMES[lang]}")
+            translated, call = translate_sentences(output.sentences, PROMPT_NAMES[lang], gen, lang)
+            draft = draft.with_side_calls([call])
             if translated is not None:
                 output = output.model_copy(update={"sentences": translated})
         if self.settings.fix_untranslated and output.answerable:
-            output = yield from self._fix_untranslated(output, plan, base)
-        yield StreamDone(answer=self._finish(output, plan, base))
+            found = self._leftover_words(output, draft)
+            if any(found):
+                yield StreamStatus(message="translating words left in the sources' language")
+                output, calls = self._fix_leftover_words(output, found, draft)
+                draft = draft.with_side_calls(calls)
+        yield StreamDone(answer=self._finish(output, draft))
 
     # -- steps -------------------------------------------------------------------------------
-
-    def _terms(self, text: str, language: str) -> set[str]:
-        return set(self.retriever.lexical.analyser(language)(text))
-
-    def _check_question(self, question: str) -> str:
-        text = " ".join(question.split())
-        if not text:
-            raise QuestionError("the question is empty; type a question about the documents")
-        limit = self.settings.max_question_chars
-        if len(text) > limit:
-            raise QuestionError(
-                f"the question is {len(text)} characters long; the limit is {limit} "
-                "(shorten it, or raise RAG_MAX_QUESTION_CHARS)"
-            )
-        return text
 
     def _language(self, question: str, history: Sequence[Turn], override: str | None) -> str:
         chosen = override or self.settings.answer_language
@@ -196,49 +190,32 @@ class Assistant:
         default = answer_language(previous) if previous else "nl"
         return answer_language(question, default)
 
-    def _generate(
-        self, gen: Generator, plan: PromptPlan, draft: Draft
-    ) -> Gen[StreamEvent, None, ModelOutput]:
-        request = GenerationRequest(
-            task="answer",
-            messages=plan.messages,
-            schema=answer_schema(len(plan.passages)),
-            max_tokens=self.settings.max_answer_tokens,
-            temperature=self.settings.temperature,
-            question=draft.standalone,
-            language=draft.language,
-            passages=tuple(p.passage for p in plan.passages),
-        )
-        view = StreamingView()
-        pieces: list[str] = []
-        for piece in gen.stream(request):
-            pieces.append(piece)
-            delta = view.feed(piece)
-            if delta:
-                if draft.first_token is None:  # the first words a person can read
-                    draft.first_token = time.perf_counter()
-                yield StreamDelta(text=delta)
-        draft.completion = "".join(pieces)
-        output = parse_output(draft.completion)
-        return output
+    @staticmethod
+    def _foreign_text(draft: Draft) -> str:
+        """The passages' text in another language than the answer's."""
+        passages = draft.plan.passages if draft.plan else ()
+        return " ".join(p.passage.text for p in passages if p.chunk.language != draft.language)
 
-    def _fix_untranslated(
-        self, output: ModelOutput, plan: PromptPlan, draft: Draft
-    ) -> Gen[StreamEvent, None, ModelOutput]:
-        foreign = " ".join(p.passage.text for p in plan.passages if p.chunk.language != draft.language)
+    def _leftover_words(self, output: ModelOutput, draft: Draft) -> list[list[str]]:
+        """Per sentence, the words it kept from the passages' language (none when all passages
+        are in the answer's language)."""
+        foreign = self._foreign_text(draft)
         if not foreign:
-            return output
-        found = [foreign_words(s.text, draft.language, foreign, draft.standalone) for s in output.sentences]
-        if any(found):
-            yield StreamStatus(message="translating words left in the sources' language")
-            fixed = fix_untranslated(
-                output.sentences, found, draft.language, foreign, draft.standalone, draft.gen
-            )
-            output = output.model_copy(update={"sentences": fixed})
-        return output
+            return []
+        return [foreign_words(s.text, draft.language, foreign, draft.standalone) for s in output.sentences]
 
-    def _finish(self, output: ModelOutput, plan: PromptPlan, draft: Draft) -> Answer:
-        draft.plan = plan
+    def _fix_leftover_words(
+        self, output: ModelOutput, found: list[list[str]], draft: Draft
+    ) -> tuple[ModelOutput, tuple[SideCall, ...]]:
+        fixed, calls = fix_untranslated(
+            output.sentences, found, draft.language, self._foreign_text(draft), draft.standalone, draft.gen
+        )
+        return output.model_copy(update={"sentences": fixed}), calls
+
+    def _finish(self, output: ModelOutput, draft: Draft) -> Answer:
+        """Check the sentences, refuse what is no answer, add the quotes: the final Answer."""
+        assert draft.plan is not None
+        passages = draft.plan.passages
         if not output.answerable:
             said = " ".join(s.text for s in output.sentences).strip()
             return draft.refusal(
@@ -248,19 +225,19 @@ class Assistant:
             )
         checked = check_sentences(
             output.sentences,
-            plan.passages,
+            passages,
             question=draft.standalone,
             language=draft.language,
             threshold=self.settings.support_threshold,
             similarity=self.sentence_vectors.similarity,
-            terms_of=self._terms,
+            analyser=self.analyser,
         )
         if not checked.sentences:
             return draft.refusal(
                 "no sentence of the generated answer is supported by the passages", checked.dropped
             )
         kept = [s.text for s in checked.sentences]
-        mismatch = count_mismatch(draft.standalone, kept, draft.language, self._terms)
+        mismatch = count_mismatch(draft.standalone, kept, draft.language, self.analyser)
         if mismatch is not None:
             return draft.refusal(mismatch, kept)
         sentences, citations = checked.sentences, checked.citations
@@ -268,13 +245,13 @@ class Assistant:
             quotes = choose_quotes(
                 draft.standalone,
                 draft.language,
-                plan.passages,
+                passages,
                 " ".join(s.text for s in sentences),
                 embed_sentences=self.sentence_vectors.embed,
                 embed_query=self.sentence_vectors.query,
-                terms_of=self._terms,
+                analyser=self.analyser,
             )
-            sentences, citations = with_quotes(sentences, citations, quotes, plan.passages, draft.language)
+            sentences, citations = with_quotes(sentences, citations, quotes, passages, draft.language)
         return draft.answer(
             text=render_answer(sentences),
             sentences=sentences,

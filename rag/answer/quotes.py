@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import numpy as np
 
-from rag.citations import span_citation
+from rag.answer.citations import span_citation
+from rag.answer.types import PlannedPassage, Quote
 from rag.corpus import split_sentences
-from rag.prompting import PlannedPassage, Terms, passage_sentences
+from rag.text import TextAnalyser
 from rag.types import AnswerSentence, Citation
 
 # Cosine of a question (query prompt) with a passage sentence (document prompt). Below it the
@@ -46,15 +47,6 @@ _ASKS_MORE = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Quote:
-    n: int  # the passage number it is cited as
-    start: int  # document offsets of the sentence
-    end: int
-    text: str
-    score: float
-
-
 # (sentences) -> their embeddings as rows (document prompt), (text) -> query embedding.
 EmbedSentences = Callable[[list[str]], np.ndarray]
 EmbedQuery = Callable[[str], np.ndarray]
@@ -70,7 +62,7 @@ def candidate_sentences(passages: Sequence[PlannedPassage]) -> list[Quote]:
     return [
         Quote(number, start, end, text, 0.0)
         for number, planned in enumerate(passages, start=1)
-        for start, end, text in passage_sentences(planned)
+        for start, end, text in planned.sentences()
         if _quotable(text)
     ]
 
@@ -83,7 +75,7 @@ def choose_quotes(
     *,
     embed_sentences: EmbedSentences,
     embed_query: EmbedQuery,
-    terms_of: Terms,
+    analyser: TextAnalyser,
 ) -> list[Quote]:
     """The best one or two source sentences for `question`, in `language`; [] when none is
     close enough or the answer already says it."""
@@ -95,10 +87,10 @@ def choose_quotes(
         return []
     query = embed_query(question)
     cosines = embed_sentences([q.text for q in candidates]) @ query
-    asked = terms_of(question, language)
+    asked = analyser.terms(question, language)
     scored = []
     for quote, cosine in zip(candidates, cosines, strict=True):
-        share = len(terms_of(quote.text, language) & asked) / len(asked) if asked else 0.0
+        share = len(analyser.terms(quote.text, language) & asked) / len(asked) if asked else 0.0
         scored.append((float(cosine), replace(quote, score=float(cosine) + TERM_WEIGHT * share)))
     scored.sort(key=lambda pair: -pair[1].score)
     best_cosine, best = scored[0]
@@ -112,16 +104,16 @@ def choose_quotes(
         if passages[quote.n - 1].chunk.doc_id != doc and cosine >= QUOTE_MIN_COSINE:
             chosen.append(quote)
             break
-    said = terms_of(answer_text, language)
+    said = analyser.terms(answer_text, language)
 
     def worth_adding(follower: Quote) -> bool:
-        if not _new(follower.text, said, language, terms_of):
+        if not _new(follower.text, said, language, analyser):
             return False
         if _ASKS_MORE.search(question):
             return True
         return float(embed_sentences([follower.text])[0] @ query) >= QUOTE_MIN_COSINE
 
-    quotes = (_run_on(quote, passages, said, language, terms_of, worth_adding) for quote in chosen)
+    quotes = (_run_on(quote, passages, said, language, analyser, worth_adding) for quote in chosen)
     return [q for q in quotes if q is not None]
 
 
@@ -130,7 +122,7 @@ def _run_on(
     passages: Sequence[PlannedPassage],
     said: set[str],
     language: str,
-    terms_of: Terms,
+    analyser: TextAnalyser,
     worth_adding: Callable[[Quote], bool],
 ) -> Quote | None:
     """The quote, run on into its next sentence when that is worth adding; only that next
@@ -138,7 +130,7 @@ def _run_on(
     follower = next_sentence(passages[quote.n - 1], quote)
     if follower is not None and not worth_adding(follower):
         follower = None
-    if not _new(quote.text, said, language, terms_of):
+    if not _new(quote.text, said, language, analyser):
         return follower
     return quote if follower is None else joined(passages[quote.n - 1], quote, follower)
 
@@ -166,8 +158,8 @@ def joined(planned: PlannedPassage, first: Quote, second: Quote) -> Quote:
     return replace(first, end=second.end, text=text)
 
 
-def _new(text: str, said: set[str], language: str, terms_of: Terms) -> bool:
-    terms = terms_of(text, language)
+def _new(text: str, said: set[str], language: str, analyser: TextAnalyser) -> bool:
+    terms = analyser.terms(text, language)
     return bool(terms) and len(terms & said) / len(terms) < ALREADY_SAID
 
 

@@ -8,9 +8,10 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from rag.errors import GenerationError
-from rag.generators.base import GenerationRequest, Generator, Message
-from rag.output import RawSentence
+from rag.answer.side import ask
+from rag.answer.types import RawSentence
+from rag.generators.base import Generator
+from rag.types import SideCall
 
 TRANSLATE_PROMPT = (
     "Translate each sentence into {language}. Translate faithfully: keep every name, number and "
@@ -26,25 +27,21 @@ def _schema(n: int) -> dict[str, Any]:
 
 def translate_sentences(
     sentences: Sequence[RawSentence], language_name: str, generator: Generator, language: str
-) -> list[RawSentence] | None:
-    """The sentences in `language_name` with their sources kept; None if that did not work."""
+) -> tuple[list[RawSentence] | None, SideCall]:
+    """The sentences in `language_name` with their sources kept (None if that did not work),
+    and the side call it took."""
     texts = [s.text for s in sentences]
-    request = GenerationRequest(
-        task="translate",
-        messages=(
-            Message(role="system", content=TRANSLATE_PROMPT.format(language=language_name)),
-            Message(role="user", content=json.dumps({"sentences": texts}, ensure_ascii=False)),
-        ),
+    reply = ask(
+        generator,
+        "translate",
+        TRANSLATE_PROMPT.format(language=language_name),
+        json.dumps({"sentences": texts}, ensure_ascii=False),
         schema=_schema(len(texts)),
         max_tokens=64 + 2 * sum(len(t.split()) for t in texts) * 2,
-        temperature=0.0,
         language=language,
     )
-    try:
-        raw = "".join(generator.stream(request))
-        translated = json.loads(raw, strict=False)["sentences"]
-    except (GenerationError, json.JSONDecodeError, KeyError, TypeError):
-        return None
+    translated = (reply.json or {}).get("sentences")
     if not isinstance(translated, list) or len(translated) != len(texts):
-        return None
-    return [RawSentence(text=str(t), sources=s.sources) for t, s in zip(translated, sentences, strict=True)]
+        return None, reply.call
+    kept = [RawSentence(text=str(t), sources=s.sources) for t, s in zip(translated, sentences, strict=True)]
+    return kept, reply.call

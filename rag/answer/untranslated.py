@@ -12,19 +12,18 @@ import functools
 import re
 from collections.abc import Sequence
 
-from rag.errors import GenerationError
-from rag.generators.base import GenerationRequest, Generator, Message
-from rag.index.lexical import VariantTable
-from rag.language import word_language
-from rag.output import RawSentence
-from rag.text import fold, numbers
+from rag.answer.side import ask
+from rag.answer.types import RawSentence
+from rag.generators.base import Generator
+from rag.text import default_variants, fold, numbers
+from rag.text.language import LANGUAGE_NAMES, word_language
+from rag.types import SideCall
 
 FIX_PROMPT = (
     "You fix {language} sentences that still contain {other} words. Replace each listed {other} "
     "word with its {language} translation, keep the rest of the sentence unchanged, and reply "
     "with the corrected sentence only."
 )
-NAMES = {"nl": "Dutch", "en": "English"}
 MIN_CONFIDENCE = 0.9  # single words are hard to place: only the detector's sure cases count
 MIN_LETTERS = 4
 MIN_NAME_CONFIDENCE = 0.75  # names are placed less surely than words ('Poetin' 0.76)
@@ -34,7 +33,7 @@ _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 def foreign_words(sentence: str, language: str, source_text: str, question: str) -> list[str]:
     """Lower-case words of `sentence` copied from `source_text` (another language) that the
     detector places in that other language; names and words of the question are left alone."""
-    if language not in NAMES:
+    if language not in LANGUAGE_NAMES:
         return []
     source, asked = _vocabulary(source_text), _vocabulary(question)
     found: list[str] = []
@@ -60,13 +59,7 @@ def _vocabulary(text: str) -> frozenset[str]:
 
 @functools.cache
 def _translated_names() -> frozenset[str]:
-    """Single-word names that the variant table pairs with a differently spelled equivalent."""
-    names: set[str] = set()
-    for group in VariantTable.load().groups:
-        single = {fold(m) for m in group if " " not in m and "-" not in m}
-        if len({fold(m) for m in group}) > 1:
-            names |= single
-    return frozenset(names)
+    return default_variants().translated_names()
 
 
 def _names(sentence: str) -> set[str]:
@@ -96,29 +89,24 @@ def fix_untranslated(
     source_text: str,
     question: str,
     generator: Generator,
-) -> list[RawSentence]:
+) -> tuple[list[RawSentence], tuple[SideCall, ...]]:
     """`sentences` with the leftover source-language words `found` in each (by foreign_words)
-    translated; a sentence whose fix fails the checks is kept as it was."""
-    other = NAMES["en" if language == "nl" else "nl"]
-    out = []
+    translated, and the side calls it took; a sentence whose fix fails the checks is kept as it was."""
+    other = LANGUAGE_NAMES["en" if language == "nl" else "nl"]
+    out, calls = [], []
     for sentence, words in zip(sentences, found, strict=True):
         if not words:
             out.append(sentence)
             continue
-        request = GenerationRequest(
-            task="translate",
-            messages=(
-                Message(role="system", content=FIX_PROMPT.format(language=NAMES[language], other=other)),
-                Message(role="user", content=f"Sentence: {sentence.text}\n{other} words: {', '.join(words)}"),
-            ),
+        reply = ask(
+            generator,
+            "translate",
+            FIX_PROMPT.format(language=LANGUAGE_NAMES[language], other=other),
+            f"Sentence: {sentence.text}\n{other} words: {', '.join(words)}",
             max_tokens=32 + 2 * len(sentence.text.split()) * 2,
-            temperature=0.0,
             language=language,
         )
-        try:
-            reply = "".join(generator.stream(request)).strip()
-        except GenerationError:
-            reply = ""
-        good = _fixed(sentence.text, reply, words, language, source_text, question)
-        out.append(sentence.model_copy(update={"text": reply}) if good else sentence)
-    return out
+        calls.append(reply.call)
+        good = _fixed(sentence.text, reply.text, words, language, source_text, question)
+        out.append(sentence.model_copy(update={"text": reply.text}) if good else sentence)
+    return out, tuple(calls)

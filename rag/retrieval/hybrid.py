@@ -18,8 +18,9 @@ from rag.embedders.base import Embedder
 from rag.errors import ConfigError, IndexCorruptError, QuestionError
 from rag.index.base import VectorIndex
 from rag.index.lexical import LexicalIndex
-from rag.language import answer_language
+from rag.retrieval.question import check_question
 from rag.text import fold
+from rag.text.language import answer_language
 from rag.types import Chunk, Document, Hit
 
 if TYPE_CHECKING:
@@ -128,15 +129,7 @@ class Retriever:
     def _check(self, query: str, mode: str) -> str:
         if mode not in MODES:
             raise ConfigError(f"unknown retrieval mode {mode!r}; use one of {', '.join(MODES)}")
-        query = query.strip()
-        if not query:
-            raise QuestionError("the question is empty; type a question")
-        if len(query) > self.settings.max_question_chars:
-            raise QuestionError(
-                f"the question has {len(query)} characters, more than {self.settings.max_question_chars}; "
-                "shorten it or raise RAG_MAX_QUESTION_CHARS"
-            )
-        return query
+        return check_question(query, self.settings.max_question_chars)
 
     def _allowed(
         self, doc_ids: Collection[str] | None, date_from: DateLike | None, date_to: DateLike | None

@@ -6,8 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from rag.prompting import Terms
-from rag.text import content_terms, spelled_numbers
+from rag.text import TextAnalyser, spelled_numbers
 from rag.types import Hit
 
 REFUSAL_TEXT = {
@@ -57,7 +56,9 @@ _COUNTED = re.compile(r"\b(?:hoeveel|how many)\s+([\w'’-]+)(?:\s+([\w'’-]+))
 _UNCOUNTED = frozenset({"geld", "tijd", "keer", "money", "time", "times"})
 
 
-def counts_something_else(question: str, sentences: Sequence[str], language: str, terms: Terms) -> bool:
+def counts_something_else(
+    question: str, sentences: Sequence[str], language: str, analyser: TextAnalyser
+) -> bool:
     """True when the question asks how many of something and the answer never names that thing,
     neither word for word (stems) nor through the index terms (Dutch/English variants, which
     fold multi-word terms: 'tactical nuclear' and 'nuclear warheads' only meet word for word)."""
@@ -65,17 +66,19 @@ def counts_something_else(question: str, sentences: Sequence[str], language: str
     if found is None or found.group(1).casefold() in _UNCOUNTED:
         return False
     counted = " ".join(word for word in found.groups() if word)
-    for analyse in (content_terms, terms):
+    for analyse in (analyser.content_terms, analyser.terms):
         wanted = analyse(counted, language)
         if not wanted or any(wanted & analyse(s, language) for s in sentences):
             return False
     return True
 
 
-def count_mismatch(question: str, sentences: Sequence[str], language: str, terms: Terms) -> str | None:
+def count_mismatch(
+    question: str, sentences: Sequence[str], language: str, analyser: TextAnalyser
+) -> str | None:
     """Why the answer to a how-many question is no answer, or None when it is one."""
     if misses_asked_number(question, sentences):
         return "the question asks for a number and the passages give none"
-    if counts_something_else(question, sentences, language, terms):
+    if counts_something_else(question, sentences, language, analyser):
         return "the answer counts something else than the question asks about"
     return None

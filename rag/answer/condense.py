@@ -6,12 +6,11 @@ prepended, which keeps the entities the follow-up refers to in the retrieval que
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
-from rag.errors import GenerationError
-from rag.generators.base import GenerationRequest, Generator, Message
-from rag.types import Turn
+from rag.answer.side import ask
+from rag.generators.base import Generator
+from rag.types import SideCall, Turn
 
 CONDENSE_PROMPT = (
     "Rewrite the user's last question so that it can be understood without the conversation: "
@@ -36,28 +35,26 @@ def _conversation(question: str, history: Sequence[Turn]) -> str:
     return "Conversation:\n" + "\n".join(lines) + f"\n\nLast question: {question}"
 
 
-def condense(question: str, history: Sequence[Turn], generator: Generator, language: str) -> str:
+def condense(
+    question: str, history: Sequence[Turn], generator: Generator, language: str
+) -> tuple[str, tuple[SideCall, ...]]:
+    """The standalone question, and the side call it took (none without history)."""
     if not history:
-        return question
-    request = GenerationRequest(
-        task="condense",
-        messages=(
-            Message(role="system", content=CONDENSE_PROMPT),
-            Message(role="user", content=_conversation(question, history)),
-        ),
+        return question, ()
+    reply = ask(
+        generator,
+        "condense",
+        CONDENSE_PROMPT,
+        _conversation(question, history),
         schema=_SCHEMA,
         max_tokens=96,
-        temperature=0.0,
-        question=question,
         language=language,
+        question=question,
     )
-    try:
-        raw = "".join(generator.stream(request)).strip()
-        rewritten = str(json.loads(raw, strict=False).get("question", "")) if raw.startswith("{") else raw
-    except (GenerationError, json.JSONDecodeError, AttributeError):
-        rewritten = ""
+    # Backends that ignore the schema reply with the question itself.
+    rewritten = str((reply.json or {}).get("question", "")) if reply.text.startswith("{") else reply.text
     rewritten = " ".join(rewritten.split())
     # A rewrite that is empty, echoes the question, or rambles is not worth more than the heuristic.
     if not rewritten or rewritten == question.strip() or len(rewritten) > 4 * len(question) + 200:
-        return heuristic_standalone(question, history)
-    return rewritten
+        return heuristic_standalone(question, history), (reply.call,)
+    return rewritten, (reply.call,)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.language import answer_language, detect_language
+from rag.text.language import answer_language, detect_language
 
 
 @pytest.mark.parametrize(

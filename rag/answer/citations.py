@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
+from rag.answer.types import Checked, PlannedPassage, RawSentence
 from rag.corpus import split_sentences
-from rag.output import RawSentence
-from rag.prompting import PlannedPassage, Terms, passage_sentences
-from rag.text import content_terms, fold, spelled_numbers
+from rag.text import TextAnalyser, content_terms, fold, spelled_numbers
 from rag.types import AnswerSentence, Citation
 
 # (sentence, passages) -> cosine similarity of the sentence with each passage (cross-lingual).
@@ -39,26 +37,19 @@ def unsupported_numbers(sentence: str, sources: str, question: str) -> set[str]:
     return spelled_numbers(sentence) - spelled_numbers(sources) - spelled_numbers(question)
 
 
-@dataclass(frozen=True)
-class Checked:
-    sentences: tuple[AnswerSentence, ...]
-    citations: tuple[Citation, ...]
-    dropped: tuple[str, ...]
-
-
 def _lexical_scores(
-    sentence: str, passages: Sequence[PlannedPassage], lang: str, terms_of: Terms | None
+    sentence: str, passages: Sequence[PlannedPassage], lang: str, analyser: TextAnalyser
 ) -> list[float]:
+    """Per passage, the larger share of the sentence's words it holds, in either view of the
+    analyser: plain stems (with the passage's date spelled out), or index terms, whose variant
+    table lets 'NATO' meet 'NAVO', so an English sentence is checked word by word against a
+    Dutch passage."""
     scores = [
         lexical_support(sentence, f"{p.passage.text} {spelled_date(p.passage.date)}", lang) for p in passages
     ]
-    if terms_of is None:
-        return scores
-    # Through the retrieval analysers too: their variant table lets 'NATO' meet 'NAVO', so an
-    # English sentence can be checked word by word against a Dutch passage.
-    views = [said for said in (terms_of(sentence, "nl"), terms_of(sentence, "en")) if said]
+    views = [said for said in (analyser.terms(sentence, "nl"), analyser.terms(sentence, "en")) if said]
     for i, p in enumerate(passages):
-        have = terms_of(p.passage.text, p.chunk.language)
+        have = analyser.terms(p.passage.text, p.chunk.language)
         scores[i] = max([scores[i], *(len(said & have) / len(said) for said in views)])
     return scores
 
@@ -90,7 +81,7 @@ def _choose_sources(cited: list[int], scores: list[float], threshold: float) -> 
 
 def _support(
     sentence: str, cited: list[int], passages: Sequence[PlannedPassage], lang: str, threshold: float,
-    sim: Similarity | None, terms_of: Terms | None = None,
+    sim: Similarity | None, analyser: TextAnalyser,
 ) -> tuple[tuple[int, ...], list[float]]:  # fmt: skip
     """Sources that support the sentence, and every passage's score.
 
@@ -98,7 +89,7 @@ def _support(
     encoder call, runs only for cited passages that fail it (a translation), and for all
     passages when none of the cited ones holds up (a wrong citation to repair).
     """
-    scores = _lexical_scores(sentence, passages, lang, terms_of)
+    scores = _lexical_scores(sentence, passages, lang, analyser)
     valid = [n for n in dict.fromkeys(cited) if 1 <= n <= len(scores)]
     if sim is not None:
         _add_semantic(scores, [n for n in valid if scores[n - 1] < threshold], sentence, passages, sim)
@@ -128,24 +119,18 @@ def spelled_date(date: str | None) -> str:
     return " ".join(x for x in (day, months, parts[0]) if x)
 
 
-def _with_label(planned: PlannedPassage) -> str:
-    """The passage as the model saw it: its label carries the document's date."""
-    p = planned.passage
-    return f"{p.title} {(p.date or '').replace('-', ' ')} {p.text}"
-
-
 def _cover_numbers(
     sentence: str, sources: tuple[int, ...], scores: list[float], passages: Sequence[PlannedPassage],
     question: str, threshold: float,
 ) -> tuple[int, ...] | None:  # fmt: skip
     """Sources extended so that every number of the sentence is backed; None if impossible."""
-    text = " ".join(_with_label(passages[n - 1]) for n in sources)
+    text = " ".join(passages[n - 1].labelled_text() for n in sources)
     missing = unsupported_numbers(sentence, text, question)
     extra: list[int] = []
     for n in sorted(range(1, len(passages) + 1), key=lambda n: -scores[n - 1]):
         if not missing or len(sources) + len(extra) >= MAX_SOURCES + 1:
             break
-        found = spelled_numbers(_with_label(passages[n - 1])) & missing
+        found = spelled_numbers(passages[n - 1].labelled_text()) & missing
         if n not in sources and found and scores[n - 1] >= threshold:
             extra.append(n)
             missing -= found
@@ -154,7 +139,7 @@ def _cover_numbers(
 
 def _quote_span(sentence: str, planned: PlannedPassage, lang: str) -> tuple[int, int]:
     """The sentence of the passage that best matches the answer sentence, in document offsets."""
-    start, end, _ = max(passage_sentences(planned), key=lambda s: lexical_support(sentence, s[2], lang))
+    start, end, _ = max(planned.sentences(), key=lambda s: lexical_support(sentence, s[2], lang))
     return start, end
 
 
@@ -165,20 +150,20 @@ def check_sentences(
     question: str,
     language: str,
     threshold: float,
+    analyser: TextAnalyser,
     similarity: Similarity | None = None,
-    terms_of: Terms | None = None,
 ) -> Checked:
     kept: list[AnswerSentence] = []
     dropped: list[str] = []
     cites: dict[int, Citation] = {}
-    absent = premise_names(question, passages, terms_of or content_terms)
+    absent = premise_names(question, passages, analyser)
     for item in raw:
         for text in _split(item.text, language):
             if any(_mentions(text, name) for name in absent):
                 dropped.append(text)  # repeats a name the question assumes but no passage has
                 continue
             sources, scores = _support(
-                text, item.sources, passages, language, threshold, similarity, terms_of
+                text, item.sources, passages, language, threshold, similarity, analyser
             )
             backed = _cover_numbers(text, sources, scores, passages, question, threshold) if sources else None
             if not backed:
@@ -200,15 +185,15 @@ def _mentions(sentence: str, name: str) -> bool:
     return fold(name) in fold(sentence)
 
 
-def premise_names(question: str, passages: Sequence[PlannedPassage], terms_of: Terms) -> list[str]:
+def premise_names(question: str, passages: Sequence[PlannedPassage], analyser: TextAnalyser) -> list[str]:
     """Names the question takes for granted that no passage mentions (a false premise such as
     'How did Mark Rutte react...' when the texts never name him)."""
     have: set[str] = set()
     for p in passages:
-        have |= terms_of(_with_label(p), p.chunk.language)
+        have |= analyser.terms(p.labelled_text(), p.chunk.language)
     absent = []
     for name in (n for group in _NAME.findall(question.strip()) for n in _name_parts(group)):
-        said = terms_of(name, "nl") | terms_of(name, "en")
+        said = analyser.terms(name, "nl") | analyser.terms(name, "en")
         if said and not said & have:
             absent.append(name)
     return absent

@@ -8,8 +8,8 @@ from typing import Any
 
 import numpy as np
 
+from rag.answer.types import PlannedPassage
 from rag.embedders.base import Embedder
-from rag.prompting import PlannedPassage, passage_sentences
 
 
 class SentenceVectors:
@@ -35,5 +35,5 @@ class SentenceVectors:
         as a whole, but not to any one of its sentences.
         """
         query = self.query(sentence)
-        rows = [self.embed([text for _, _, text in passage_sentences(p)]) for p in passages]
+        rows = [self.embed([text for _, _, text in p.sentences()]) for p in passages]
         return [max((float(v @ query) for v in vectors), default=0.0) for vectors in rows]

@@ -12,6 +12,10 @@ import re
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 
 SUPPORTED = ("nl", "en")
+# The languages answers are written in: English name, and the name the prompt gives the model
+# (the language's own name beside it helps a small model write Dutch).
+LANGUAGE_NAMES = {"nl": "Dutch", "en": "English"}
+PROMPT_NAMES = {"nl": "Dutch (Nederlands)", "en": "English"}
 _ANSWERED = (Language.DUTCH, Language.ENGLISH)
 _DOCUMENTS = (Language.DUTCH, Language.ENGLISH, Language.GERMAN, Language.FRENCH)
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)

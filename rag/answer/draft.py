@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
+from rag.answer.refusal import refusal_text
+from rag.answer.types import ModelOutput, PromptPlan
 from rag.generators.base import Generator
-from rag.language import detect_language
-from rag.output import ModelOutput
-from rag.prompting import PromptPlan
-from rag.refusal import refusal_text
-from rag.types import Answer, Hit, Timings, Turn
+from rag.text.language import detect_language
+from rag.types import Answer, Hit, SideCall, Timings, Turn
 
 
 def wrong_language(output: ModelOutput, language: str) -> bool:
@@ -27,18 +27,26 @@ def bounded_history(history: Sequence[Turn | dict[str, str]] | None, max_turns: 
     return turns[-2 * max_turns :] if max_turns else ()
 
 
+@dataclass(frozen=True)
 class Draft:
-    """What is known about an answer while it is being made; builds the final Answer."""
+    """What is known about an answer while it is being made; builds the final Answer.
 
-    def __init__(
-        self, question: str, standalone: str, language: str, hits: list[Hit], gen: Generator,
-        started: float, retrieved: float,
-    ) -> None:  # fmt: skip
-        self.question, self.standalone, self.language = question, standalone, language
-        self.hits, self.gen, self.started, self.retrieved = hits, gen, started, retrieved
-        self.first_token: float | None = None
-        self.completion = ""
-        self.plan: PromptPlan | None = None
+    Each step that learns something returns a new Draft (`dataclasses.replace`)."""
+
+    question: str
+    standalone: str
+    language: str
+    hits: tuple[Hit, ...]
+    gen: Generator
+    started: float
+    retrieved: float
+    plan: PromptPlan | None = None
+    completion: str = ""
+    first_token: float | None = None  # when the first readable words were streamed
+    side_calls: tuple[SideCall, ...] = ()
+
+    def with_side_calls(self, calls: Sequence[SideCall]) -> Draft:
+        return replace(self, side_calls=(*self.side_calls, *calls)) if calls else self
 
     def refusal(self, reason: str, dropped: Sequence[str] = ()) -> Answer:
         text = refusal_text(self.language)
@@ -46,22 +54,24 @@ class Draft:
 
     def answer(self, **fields: object) -> Answer:
         now = time.perf_counter()
-        if self.first_token is None:  # nothing streamed (a refusal): the text appears now
-            self.first_token = now
+        # Nothing streamed (a refusal): the text appears now.
+        first_token = now if self.first_token is None else self.first_token
         plan = self.plan
         return Answer(
             question=self.question,
             standalone_question=self.standalone,
             language=self.language,
-            hits=tuple(self.hits),
+            hits=self.hits,
             context_chunk_ids=tuple(p.chunk.id for p in plan.passages) if plan else (),
             left_out_chunk_ids=plan.left_out if plan else (),
             prompt_tokens=plan.prompt_tokens if plan else 0,
             completion_tokens=self.gen.count_tokens(self.completion) if self.completion else 0,
+            side_calls=self.side_calls,
             timings=Timings(
                 retrieve_s=round(self.retrieved - self.started, 4),
-                first_token_s=round(self.first_token - self.started, 4),
+                first_token_s=round(first_token - self.started, 4),
                 total_s=round(now - self.started, 4),
+                side_s=round(sum(c.seconds for c in self.side_calls), 4),
             ),
             backend=self.gen.name,
             model=self.gen.model,

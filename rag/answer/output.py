@@ -6,25 +6,10 @@ from __future__ import annotations
 import json
 import re
 
-from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic import ValidationError
 
+from rag.answer.types import ModelOutput, RawSentence
 from rag.errors import GenerationError
-
-
-class RawSentence(BaseModel):
-    text: str = ""
-    sources: list[int] = Field(default_factory=list)
-
-    @field_validator("sources", mode="before")
-    @classmethod
-    def _ints_only(cls, value: object) -> list[int]:
-        items = value if isinstance(value, list) else [value]
-        return [int(x) for x in items if isinstance(x, int | float | str) and str(x).strip().isdigit()]
-
-
-class ModelOutput(BaseModel):
-    answerable: bool = True
-    sentences: list[RawSentence] = Field(default_factory=list)
 
 
 def close_json(text: str) -> str:

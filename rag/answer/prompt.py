@@ -1,19 +1,20 @@
 """Prompt assembly: a fixed system prompt (kept in the KV cache), lean passages, a context budget.
 
-The model reads ~90 prompt tokens/s on one core, so every passage is trimmed to the sentences
-that matter for the question before it goes into the prompt, and the fixed instructions come
+The model reads 47-94 prompt tokens/s on one core (BENCHMARKS.md), so every passage is trimmed
+to the sentences that matter for the question before it goes into the prompt, and the fixed instructions come
 first so llama.cpp can reuse their KV cache between questions.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
+from rag.answer.types import PlannedPassage, PromptPlan
 from rag.corpus import split_sentences
 from rag.generators.base import Message, Passage
-from rag.text import content_terms, numbers
+from rag.text import TextAnalyser, numbers
+from rag.text.language import PROMPT_NAMES
 from rag.types import Chunk, Hit
 
 SYSTEM_PROMPT = """\
@@ -44,38 +45,9 @@ Answer language: Dutch (Nederlands).
 {"answerable": false, "sentences": [{"text": "De passages zeggen niet wie de oefening betaalde.", \
 "sources": []}]}"""
 
-LANGUAGE_NAMES = {"nl": "Dutch (Nederlands)", "en": "English"}
 ELLIPSIS = " … "
 # Tokens the chat template adds around each message (role tags, separators).
 TEMPLATE_OVERHEAD = 8
-
-
-@dataclass(frozen=True)
-class PlannedPassage:
-    """A passage as the model sees it, and where each of its pieces sits in the document."""
-
-    passage: Passage
-    chunk: Chunk
-    spans: tuple[tuple[int, int], ...]  # document offsets of the kept sentences
-
-
-def passage_sentences(planned: PlannedPassage) -> list[tuple[int, int, str]]:
-    """The sentences of the passage as the model saw it: (document start, end, text)."""
-    chunk = planned.chunk
-    found = []
-    for start, end in planned.spans:
-        text = chunk.text[start - chunk.start : end - chunk.start]
-        for s, e in split_sentences(text, chunk.language) or [(0, len(text))]:
-            found.append((start + s, start + e, text[s:e]))
-    return found
-
-
-@dataclass(frozen=True)
-class PromptPlan:
-    messages: tuple[Message, ...]
-    passages: tuple[PlannedPassage, ...]
-    left_out: tuple[str, ...]  # chunk ids that did not fit the context budget
-    prompt_tokens: int
 
 
 def answer_schema(n_passages: int) -> dict[str, Any]:
@@ -101,13 +73,10 @@ def answer_schema(n_passages: int) -> dict[str, Any]:
     }
 
 
-# (text, language) -> the terms that make two texts about the same thing. The pipeline passes the
-# lexical leg's analyser, whose variant table lets an English question meet Dutch sentences.
-Terms = Callable[[str, str], set[str]]
-
-
-def _sentence_score(sentence: str, terms: set[str], nums: set[str], language: str, terms_of: Terms) -> float:
-    found = terms_of(sentence, language)
+def _sentence_score(
+    sentence: str, terms: set[str], nums: set[str], language: str, analyser: TextAnalyser
+) -> float:
+    found = analyser.terms(sentence, language)
     score = len(found & terms) + 2 * len(numbers(sentence) & nums)
     return score / (1 + 0.02 * len(sentence))
 
@@ -122,7 +91,8 @@ def trim_chunk(
     max_tokens: int,
     count: Callable[[str], int],
     shown: Sequence[tuple[int, int]] = (),
-    terms_of: Terms = content_terms,
+    *,
+    analyser: TextAnalyser,
     question_terms: set[str] | None = None,
 ) -> PlannedPassage | None:
     """Keep the chunk's sentences that share most terms with the question, within max_tokens.
@@ -138,12 +108,12 @@ def trim_chunk(
         for s, e in split_sentences(chunk.text, chunk.language) or [(0, len(chunk.text))]
         if not _inside((chunk.start + s, chunk.start + e), shown)
     ]
-    terms = question_terms if question_terms is not None else terms_of(question, chunk.language)
+    terms = question_terms if question_terms is not None else analyser.terms(question, chunk.language)
     nums = numbers(question)
     ranked = sorted(
         range(len(local)),
         key=lambda i: (
-            -_sentence_score(chunk.text[local[i][0] : local[i][1]], terms, nums, chunk.language, terms_of)
+            -_sentence_score(chunk.text[local[i][0] : local[i][1]], terms, nums, chunk.language, analyser)
         ),
     )
     if ranked and ranked[0] + 1 < len(local):
@@ -197,7 +167,7 @@ def user_message(question: str, language: str, passages: Sequence[Passage], orig
     asked = f"Question: {question}"
     if original and original.strip() != question.strip():
         asked = f"Follow-up question: {original}\nMeaning: {question}"
-    return f"Passages:\n\n{blocks}\n\n{asked}\nAnswer language: {LANGUAGE_NAMES.get(language, language)}."
+    return f"Passages:\n\n{blocks}\n\n{asked}\nAnswer language: {PROMPT_NAMES.get(language, language)}."
 
 
 def plan_prompt(
@@ -211,7 +181,7 @@ def plan_prompt(
     top_k: int,
     max_passage_tokens: int,
     original_question: str | None = None,
-    terms_of: Terms = content_terms,
+    analyser: TextAnalyser,
     question_terms: set[str] | None = None,
 ) -> PromptPlan:
     """Fit as many of the best hits as the context allows after reserving room for the answer.
@@ -228,7 +198,13 @@ def plan_prompt(
     for hit in hits[:top_k]:
         shown = [span for p in planned if p.chunk.doc_id == hit.chunk.doc_id for span in p.spans]
         trimmed = trim_chunk(
-            hit.chunk, question, max_passage_tokens, count_tokens, shown, terms_of, question_terms
+            hit.chunk,
+            question,
+            max_passage_tokens,
+            count_tokens,
+            shown,
+            analyser=analyser,
+            question_terms=question_terms,
         )
         if trimmed is None:  # everything in it is already in an earlier passage
             continue
