@@ -8,27 +8,8 @@ from typing import Any
 
 import jsonschema
 
+from rag.answer.prompt import answer_schema
 from rag.generators.base import GenerationRequest, Generator, Message, Passage
-
-ANSWER_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "properties": {
-        "answerable": {"type": "boolean"},
-        "sentences": {
-            "type": "array",
-            "maxItems": 4,
-            "items": {
-                "type": "object",
-                "properties": {
-                    "text": {"type": "string"},
-                    "sources": {"type": "array", "items": {"type": "integer", "enum": [1, 2]}, "maxItems": 3},
-                },
-                "required": ["text", "sources"],
-            },
-        },
-    },
-    "required": ["answerable", "sentences"],
-}
 
 PASSAGES = (
     Passage(
@@ -48,6 +29,8 @@ PASSAGES = (
         "De EU dreigt met nieuwe sancties tegen Belarus.",
     ),
 )
+# The schema the pipeline sends with these passages.
+ANSWER_SCHEMA: dict[str, Any] = answer_schema(len(PASSAGES))
 QUESTION = "Waarom plaatst Rusland kernwapens in Belarus?"
 SYSTEM = (
     "Je beantwoordt vragen alleen met de genummerde passages. Antwoord in het Nederlands. "
