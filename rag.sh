@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # One entry point for a fresh machine with Python 3.11:
 #   ./rag.sh           set everything up (venv, packages, models, index) and open the web chat
-#   ./rag.sh test      set everything up and run the whole test suite
+#   ./rag.sh test      set everything up and run the whole test suite: a fast lane (ruff, format,
+#                      mypy, unit tests) first, then the end-to-end tests with the real models
+#   ./rag.sh test ARGS set everything up and run pytest with ARGS
 #   ./rag.sh setup     set everything up and stop
 # Every step is idempotent: a second run only verifies what is already there.
 set -euo pipefail
@@ -59,10 +61,32 @@ ensure_chromium() {
 
 setup() {
   install_packages "$1"
+  prepare_models_and_index
+}
+
+prepare_models_and_index() {
   say "Assembling the offline models (verified by checksum; nothing is downloaded twice)"
   "$VENV/bin/rag" setup
   say "Indexing the corpus"
   "$VENV/bin/rag" ingest
+}
+
+# pytest with its exit code kept; 5 (nothing collected) is a failure, not a pass.
+run_pytest() {
+  set +e
+  "$VENV/bin/python" -m pytest "$@"
+  local rc=$?
+  set -e
+  if [ "$rc" -eq 5 ]; then die "pytest collected no tests ($*)"; fi
+  return "$rc"
+}
+
+fast_lane() {
+  say "Fast lane: ruff, ruff format --check, mypy --strict rag, unit tests with the offline twins"
+  "$VENV/bin/ruff" check . || die "ruff found problems (fix them, or run '$VENV/bin/ruff check --fix .')"
+  "$VENV/bin/ruff" format --check . || die "files need formatting: run '$VENV/bin/ruff format .'"
+  "$VENV/bin/mypy" || die "mypy found type errors in rag/"
+  run_pytest -m "not e2e" || die "unit tests failed"
 }
 
 cmd=${1:-chat}
@@ -80,15 +104,20 @@ case "$cmd" in
     # Tests and CI run every model on one thread (see BENCHMARKS.md: two threads collapse
     # when anything else runs).
     export RAG_EMBED_THREADS=1 RAG_LLM_THREADS=1
+    install_packages "models,ui,dev"
+    if [ $# -gt 0 ]; then
+      # Arguments go to pytest as they are (e.g. one file, or -k NAME).
+      ensure_chromium
+      prepare_models_and_index
+      run_pytest "$@"
+      exit $?
+    fi
+    # Style, types and unit tests first: they need no models, so a mistake fails in a few minutes.
+    fast_lane
     ensure_chromium
-    setup "models,ui,dev"
-    say "Running the test suite"
-    set +e
-    "$VENV/bin/python" -m pytest "$@"
-    rc=$?
-    set -e
-    if [ "$rc" -eq 5 ]; then die "pytest collected no tests"; fi
-    exit "$rc"
+    prepare_models_and_index
+    say "End-to-end lane: the real models and the browser"
+    run_pytest -m e2e
     ;;
   *)
     die "unknown command '$cmd'; use: ./rag.sh [chat|setup|test]"
