@@ -12,7 +12,7 @@ from tests.shared_eval import PUBLIC_GOLD
 
 REPO = Path(__file__).resolve().parents[2]
 SEEDS = REPO / "seeds"
-GOLD_FILES = [PUBLIC_GOLD, REPO / "eval" / "gold.jsonl"]
+GOLD_FILES = [PUBLIC_GOLD, REPO / "eval" / "gold.jsonl", REPO / "eval" / "gold_untouched.jsonl"]
 
 
 def words(text: str) -> int:

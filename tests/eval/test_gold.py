@@ -12,7 +12,7 @@ from tests.shared_eval import PUBLIC_GOLD, require
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
-GOLD_FILES = [PUBLIC_GOLD, ROOT / "eval" / "gold.jsonl"]
+GOLD_FILES = [PUBLIC_GOLD, ROOT / "eval" / "gold.jsonl", ROOT / "eval" / "gold_untouched.jsonl"]
 
 GOOD = {
     "id": "t-001",
