@@ -37,6 +37,10 @@ class Summary(BaseModel):
     hit_at_5: float | None = None
     hit_at_10: float | None = None
     mrr: float | None = None
+    evidence_recall_at_1: float | None = None  # evidence sentences (see eval.retrieval_metrics)
+    evidence_recall_at_3: float | None = None
+    evidence_recall_at_8: float | None = None
+    prompt_tokens_p50: float | None = None
     first_token_p50_s: float | None = None
     first_token_p95_s: float | None = None
     total_p50_s: float | None = None
@@ -87,6 +91,10 @@ def summarize(metrics: Sequence[ItemMetrics | None]) -> Summary:
         hit_at_5=_hit_rate(answerable, 5),
         hit_at_10=_hit_rate(answerable, 10),
         mrr=mean(m.reciprocal_rank for m in answerable),
+        evidence_recall_at_1=mean(m.evidence_recall_at.get(1) for m in answerable),
+        evidence_recall_at_3=mean(m.evidence_recall_at.get(3) for m in answerable),
+        evidence_recall_at_8=mean(m.evidence_recall_at.get(8) for m in answerable),
+        prompt_tokens_p50=percentile((m.prompt_tokens or None for m in done), 50),
         first_token_p50_s=percentile(ttft, 50),
         first_token_p95_s=percentile(ttft, 95),
         total_p50_s=percentile(total, 50),

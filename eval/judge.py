@@ -86,7 +86,7 @@ def _judge_sentence(generator: Generator, answer: Answer, sentence: AnswerSenten
 def judge_answer(generator: Generator, answer: Answer) -> JudgeResult | None:
     """Verdict per written sentence; None for a refusal (nothing to judge). Quotes are copied
     verbatim from their passage, so judging them would only inflate the score."""
-    written = [s for s in answer.sentences if s.flag != "quote"]
+    written = [s for s in answer.sentences if s.flag in ("ok", "translation")]
     if answer.refused or not written:
         return None
     return JudgeResult(verdicts=[_judge_sentence(generator, answer, s) for s in written])

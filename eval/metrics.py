@@ -57,6 +57,10 @@ class ItemMetrics(BaseModel):
     # Retrieval, from answer.hits (filled by eval.run with eval.retrieval_metrics).
     hit_at: dict[int, bool] = {}
     reciprocal_rank: float | None = None
+    # Evidence sentences (filled by eval.run when the assistant ranks them): the share of gold
+    # evidence spans that one of the top-k ranked sentences overlaps.
+    evidence_recall_at: dict[int, float] = {}
+    prompt_tokens: int | None = None  # of the answer call (0: no prompt, e.g. a gated refusal)
     # Model-judged (optional): share of sentences the local model says their citation supports.
     faithfulness: float | None = None
 

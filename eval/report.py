@@ -28,6 +28,10 @@ FIGURES: tuple[tuple[str, str, str, bool], ...] = (
     ("hit_at_5", "retrieval hit@5", "rate", True),
     ("hit_at_10", "retrieval hit@10", "rate", True),
     ("mrr", "retrieval MRR", "rate", True),
+    ("evidence_recall_at_1", "evidence-sentence recall@1", "rate", True),
+    ("evidence_recall_at_3", "evidence-sentence recall@3", "rate", True),
+    ("evidence_recall_at_8", "evidence-sentence recall@8", "rate", True),
+    ("prompt_tokens_p50", "answer prompt tokens p50", "tokens", False),
     ("first_token_p50_s", "time to first token p50", "s", False),
     ("first_token_p95_s", "time to first token p95", "s", False),
     ("total_p50_s", "total time p50", "s", False),
@@ -46,6 +50,7 @@ GROUP_COLUMNS: tuple[tuple[str, str], ...] = (
     ("language_match", "language"),
     ("hit_at_5", "hit@5"),
     ("mrr", "MRR"),
+    ("evidence_recall_at_3", "evidence@3"),
     ("first_token_p50_s", "TTFT p50 s"),
     ("total_p50_s", "total p50 s"),
 )

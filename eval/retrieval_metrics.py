@@ -53,6 +53,16 @@ def reciprocal_rank(ranked: Sequence[SpanLike], spans: Sequence[SpanLike]) -> fl
     return 0.0 if rank is None else 1.0 / rank
 
 
+EVIDENCE_KS = (1, 3, 5, 8)
+
+
+def evidence_recall_at(
+    ranked: Sequence[SpanLike], spans: Sequence[SpanLike], ks: Iterable[int] = EVIDENCE_KS
+) -> dict[int, float]:
+    """Per k, the share of gold spans that one of the top-k ranked sentences overlaps."""
+    return {k: sum(any(covers(s, span) for s in ranked[:k]) for span in spans) / len(spans) for k in ks}
+
+
 def all_sources_covered(ranked: Sequence[SpanLike], spans: Sequence[SpanLike], k: int) -> bool:
     """Every document among the spans has a covering chunk in the top k."""
     top = ranked[:k]

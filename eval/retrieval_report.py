@@ -3,7 +3,8 @@
     python -m eval.retrieval_report [--gold PATH] [--corpus DIR] [--embedder NAME] [--data-dir DIR]
 
 Prints a markdown table of hit@1/3/5/10 and MRR per mode, overall and per language, type and tag,
-followed by the questions hybrid retrieval misses in its top 5. Follow-up questions are retrieved
+followed by the questions hybrid retrieval misses in its top 5, and the evidence-sentence
+recall@k of the sentence ranking the answer step uses. Follow-up questions are retrieved
 with the last user turn of their history in front of the question. The index is loaded from
 --data-dir, or built there (and cached) when it is missing or stale.
 """
@@ -16,7 +17,17 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from eval.gold import GoldItem, evidence_spans, load_gold
-from eval.retrieval_metrics import HIT_KS, ItemRetrieval, RetrievalSummary, aggregate, score_item
+from eval.retrieval_metrics import (
+    EVIDENCE_KS,
+    HIT_KS,
+    ItemRetrieval,
+    RetrievalSummary,
+    aggregate,
+    evidence_recall_at,
+    score_item,
+)
+from rag.answer.evidence import rank_evidence
+from rag.answer.sentence_vectors import SentenceVectors
 from rag.config import EmbedderName, Settings
 from rag.errors import IndexMismatchError, IndexMissingError, RagError
 from rag.retrieval import MODES, Mode, Retriever
@@ -54,6 +65,45 @@ def evaluate(
                 )
             )
     return results
+
+
+def evidence_recall(
+    items: Sequence[GoldItem],
+    retriever: Retriever,
+    documents: Sequence[Document],
+    corpus_dir: Path,
+    k: int = 8,
+) -> dict[str, dict[int, float]]:
+    """Evidence-sentence recall@k of the sentence ranking the answer step uses, over the
+    hybrid top `k` chunks: overall and per language and type ({group: {k: recall}})."""
+    vectors = SentenceVectors(retriever.embedder)
+    analyser = retriever.lexical.analyser
+    groups: dict[str, list[dict[int, float]]] = {}
+    for item in items:
+        if not item.answerable:
+            continue
+        query = item.retrieval_query()
+        hits = retriever.search(query, k=k)
+        ranked = rank_evidence(
+            query,
+            item.language,
+            hits,
+            embed_sentences=vectors.embed,
+            embed_query=vectors.query,
+            analyser=analyser,
+            question_terms=set(retriever.lexical.analyse_query(query, item.language)),
+        )
+        recall = evidence_recall_at(ranked, evidence_spans(item, documents, corpus_dir))
+        for group in ("all", f"language={item.language}", f"type={item.type}"):
+            groups.setdefault(group, []).append(recall)
+    return {g: {n: sum(r[n] for r in rs) / len(rs) for n in EVIDENCE_KS} for g, rs in groups.items()}
+
+
+def evidence_markdown(recall: dict[str, dict[int, float]]) -> str:
+    head = " | ".join(f"recall@{k}" for k in EVIDENCE_KS)
+    lines = [f"| group | {head} |", "|---|" + "---:|" * len(EVIDENCE_KS)]
+    lines += [f"| {g} | " + " | ".join(f"{r[k]:.3f}" for k in EVIDENCE_KS) + " |" for g, r in recall.items()]
+    return "\n".join(lines)
 
 
 def _row(label: str, mode: str, s: RetrievalSummary) -> str:
@@ -120,12 +170,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         retriever, documents = open_retriever(settings)
         items = [item for path in args.gold or [DEFAULT_GOLD] for item in load_gold(path)]
         results = evaluate(items, retriever, documents, settings.corpus_dir)
+        sentences = evidence_recall(items, retriever, documents, settings.corpus_dir)
     except RagError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     print(markdown(results))
     missed = misses(results)
     print(f"\nhybrid misses at 5 ({len(missed)}): {', '.join(missed) or 'none'}")
+    print("\nEvidence sentences (the answer step's ranking of the hybrid top-8 chunks' sentences):\n")
+    print(evidence_markdown(sentences))
     return 0
 
 

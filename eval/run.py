@@ -16,7 +16,7 @@ from eval.aggregate import Summary, group_by, summarize
 from eval.gold import GoldError, GoldItem, evidence_spans
 from eval.judge import JudgeResult, judge_answer
 from eval.metrics import DEFAULT_SUPPORT_THRESHOLD, ItemMetrics, score_answer
-from eval.retrieval_metrics import hit_at, reciprocal_rank
+from eval.retrieval_metrics import SpanLike, evidence_recall_at, hit_at, reciprocal_rank
 from rag.config import Settings
 from rag.generators.base import Generator
 from rag.types import Answer, Document, Turn
@@ -32,6 +32,12 @@ class AnswersQuestions(Protocol):
     def documents(self) -> Sequence[Document]: ...
 
     def answer(self, question: str, history: Sequence[Turn] | None = None) -> Answer: ...
+
+
+class RanksEvidence(Protocol):
+    """An assistant that also ranks the sentences of an answer's hits as evidence."""
+
+    def rank_evidence(self, answer: Answer) -> Sequence[SpanLike]: ...
 
 
 class Span(BaseModel):
@@ -69,7 +75,13 @@ def _history(item: GoldItem) -> list[Turn]:
     return [Turn(role=turn.role, content=turn.content) for turn in item.history or ()]
 
 
-def _score(item: GoldItem, answer: Answer, spans: list[Span], support_threshold: float) -> ItemMetrics:
+def _score(
+    item: GoldItem,
+    answer: Answer,
+    spans: list[Span],
+    support_threshold: float,
+    evidence: RanksEvidence | None = None,
+) -> ItemMetrics:
     metrics = score_answer(
         answer,
         key_facts=item.key_facts,
@@ -78,12 +90,17 @@ def _score(item: GoldItem, answer: Answer, spans: list[Span], support_threshold:
         spans=spans,
         support_threshold=support_threshold,
     )
+    metrics = metrics.model_copy(update={"prompt_tokens": answer.prompt_tokens})
     if not spans:  # unanswerable: nothing to retrieve
         return metrics
     ranked = [hit.chunk for hit in sorted(answer.hits, key=lambda h: h.rank)]
-    return metrics.model_copy(
-        update={"hit_at": hit_at(ranked, spans), "reciprocal_rank": reciprocal_rank(ranked, spans)}
-    )
+    found: dict[str, object] = {
+        "hit_at": hit_at(ranked, spans),
+        "reciprocal_rank": reciprocal_rank(ranked, spans),
+    }
+    if evidence is not None:
+        found["evidence_recall_at"] = evidence_recall_at(evidence.rank_evidence(answer), spans)
+    return metrics.model_copy(update=found)
 
 
 def locate_evidence(
@@ -120,7 +137,8 @@ def run_item(
     """Answer and score one gold item; any exception becomes a failed result, never a crash."""
     try:
         answer = assistant.answer(item.question, history=_history(item) or None)
-        metrics = _score(item, answer, spans, support_threshold)
+        ranker = assistant if hasattr(assistant, "rank_evidence") else None
+        metrics = _score(item, answer, spans, support_threshold, ranker)  # type: ignore[arg-type]
         verdict = judge_answer(judge, answer) if judge is not None else None
     except Exception as exc:  # the run goes on; the report lists the failure
         last = traceback.extract_tb(exc.__traceback__)[-1:]

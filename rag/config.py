@@ -88,6 +88,12 @@ class Settings(BaseSettings):
     max_question_chars: int = Field(default=2000, ge=10)
     max_history_turns: int = Field(default=6, ge=0)
     quote_sources: bool = True  # add the best source sentence, verbatim, under the answer
+    # Quote sentences in another language than the answer's too, in machine translation
+    # (labelled; the citation points at the original). Off: such sentences are not quoted.
+    translate_quotes: bool = True
+    # When none of the model's sentences hold up, answer with the source sentence that answers
+    # the question on its own, quoted, instead of refusing (rag/answer/compose.py).
+    answer_from_sources: bool = True
     fix_untranslated: bool = True  # re-translate answer sentences that kept source-language words
 
     @property

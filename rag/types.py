@@ -91,7 +91,8 @@ class AnswerSentence(Frozen):
     text: str
     sources: tuple[int, ...] = ()  # citation numbers
     support: float = 0.0
-    flag: Literal["ok", "uncited", "unsupported", "quote"] = "ok"  # quote: verbatim source sentence
+    # quote: a verbatim source sentence; translation: a source sentence in machine translation
+    flag: Literal["ok", "uncited", "unsupported", "quote", "translation"] = "ok"
 
 
 class SideCall(Frozen):

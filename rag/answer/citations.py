@@ -246,11 +246,14 @@ def render_answer(sentences: Sequence[AnswerSentence]) -> str:
     """Sentences with their markers; a run of sentences from the same sources is marked once,
     at its end ("A. B. [1]"), instead of "A. [1] B. [1]"."""
     parts: list[str] = []
+    quoted = ("quote", "translation")
     for i, s in enumerate(sentences):
         following = sentences[i + 1] if i + 1 < len(sentences) else None
-        same_as_next = following is not None and following.sources == s.sources and following.flag != "quote"
-        marks = "" if same_as_next and s.flag != "quote" else "".join(f"[{n}]" for n in s.sources)
+        same_as_next = (
+            following is not None and following.sources == s.sources and following.flag not in quoted
+        )
+        marks = "" if same_as_next and s.flag not in quoted else "".join(f"[{n}]" for n in s.sources)
         # A quoted source sentence stands on its own line under the answer.
-        gap = ("\n\n" if s.flag == "quote" else " ") if parts else ""
+        gap = ("\n\n" if s.flag in quoted else " ") if parts else ""
         parts.append(gap + f"{s.text} {marks}".rstrip())
     return "".join(parts)

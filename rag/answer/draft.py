@@ -6,7 +6,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from rag.answer.refusal import refusal_text
+from rag.answer.refusal import Reason, reason_text, refusal_text
 from rag.answer.types import ModelOutput, PromptPlan
 from rag.generators.base import Generator
 from rag.text.language import detect_language
@@ -48,9 +48,12 @@ class Draft:
     def with_side_calls(self, calls: Sequence[SideCall]) -> Draft:
         return replace(self, side_calls=(*self.side_calls, *calls)) if calls else self
 
-    def refusal(self, reason: str, dropped: Sequence[str] = ()) -> Answer:
+    def refusal(self, reason: Reason, dropped: Sequence[str] = (), detail: str = "") -> Answer:
+        """The fixed refusal text, with the reason (a key of refusal.REASONS) in the question's
+        language; `detail` (what the model said) follows it."""
+        why = reason_text(reason, self.language) + (f": {detail}" if detail else "")
         text = refusal_text(self.language)
-        return self.answer(text=text, refused=True, refusal_reason=reason, dropped_sentences=tuple(dropped))
+        return self.answer(text=text, refused=True, refusal_reason=why, dropped_sentences=tuple(dropped))
 
     def answer(self, **fields: object) -> Answer:
         now = time.perf_counter()

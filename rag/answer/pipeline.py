@@ -12,13 +12,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from rag.answer.citations import check_sentences, render_answer
+from rag.answer.compose import Composer
 from rag.answer.condense import condense
 from rag.answer.draft import Draft, bounded_history, wrong_language
+from rag.answer.evidence import EvidenceSentence, rank_evidence
 from rag.answer.generate import generate
 from rag.answer.prompt import SYSTEM_PROMPT, plan_prompt
-from rag.answer.quotes import choose_quotes, with_quotes
-from rag.answer.refusal import count_mismatch, retrieval_says_unanswerable
+from rag.answer.refusal import retrieval_says_unanswerable
 from rag.answer.sentence_vectors import SentenceVectors
 from rag.answer.translate import translate_sentences
 from rag.answer.types import ModelOutput
@@ -65,6 +65,14 @@ class Assistant:
         # The one text analyser, shared with the lexical index (same variant table).
         self.analyser = self.retriever.lexical.analyser
         self.sentence_vectors = SentenceVectors(embedder)
+        self.composer = Composer(
+            self.analyser,
+            self.sentence_vectors,
+            support_threshold=settings.support_threshold,
+            quote_sources=settings.quote_sources,
+            translate_quotes=settings.translate_quotes,
+            answer_from_sources=settings.answer_from_sources,
+        )
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Assistant:
@@ -98,6 +106,20 @@ class Assistant:
         if found is None:
             raise KeyError(doc_id)
         return found
+
+    def rank_evidence(self, answer: Answer) -> list[EvidenceSentence]:
+        """The sentences of an answer's hits, ranked as evidence for its question (the eval's
+        evidence-sentence recall@k measures this ranking without the LLM)."""
+        question, language = answer.standalone_question, answer.language
+        return rank_evidence(
+            question,
+            language,
+            answer.hits,
+            embed_sentences=self.sentence_vectors.embed,
+            embed_query=self.sentence_vectors.query,
+            analyser=self.analyser,
+            question_terms=set(self.retriever.lexical.analyse_query(question, language)),
+        )
 
     def info(self) -> AssistantInfo:
         return AssistantInfo(
@@ -137,7 +159,7 @@ class Assistant:
         draft = Draft(question, standalone, lang, tuple(hits), gen, started, time.perf_counter())
         draft = draft.with_side_calls(condensing)
         if retrieval_says_unanswerable(hits, self.settings.refusal_threshold):
-            yield StreamDone(answer=draft.refusal("no passage is close enough to the question"))
+            yield StreamDone(answer=draft.refusal("no_passage"))
             return
         plan = plan_prompt(
             standalone,
@@ -178,7 +200,7 @@ class Assistant:
                 yield StreamStatus(message="translating words left in the sources' language")
                 output, calls = self._fix_leftover_words(output, found, draft)
                 draft = draft.with_side_calls(calls)
-        yield StreamDone(answer=self._finish(output, draft))
+        yield StreamDone(answer=self.composer.compose(output, draft))
 
     # -- steps -------------------------------------------------------------------------------
 
@@ -211,53 +233,6 @@ class Assistant:
             output.sentences, found, draft.language, self._foreign_text(draft), draft.standalone, draft.gen
         )
         return output.model_copy(update={"sentences": fixed}), calls
-
-    def _finish(self, output: ModelOutput, draft: Draft) -> Answer:
-        """Check the sentences, refuse what is no answer, add the quotes: the final Answer."""
-        assert draft.plan is not None
-        passages = draft.plan.passages
-        if not output.answerable:
-            said = " ".join(s.text for s in output.sentences).strip()
-            return draft.refusal(
-                f"the model found no answer in the passages: {said}"
-                if said
-                else "the model found no answer in the passages"
-            )
-        checked = check_sentences(
-            output.sentences,
-            passages,
-            question=draft.standalone,
-            language=draft.language,
-            threshold=self.settings.support_threshold,
-            similarity=self.sentence_vectors.similarity,
-            analyser=self.analyser,
-        )
-        if not checked.sentences:
-            return draft.refusal(
-                "no sentence of the generated answer is supported by the passages", checked.dropped
-            )
-        kept = [s.text for s in checked.sentences]
-        mismatch = count_mismatch(draft.standalone, kept, draft.language, self.analyser)
-        if mismatch is not None:
-            return draft.refusal(mismatch, kept)
-        sentences, citations = checked.sentences, checked.citations
-        if self.settings.quote_sources:
-            quotes = choose_quotes(
-                draft.standalone,
-                draft.language,
-                passages,
-                " ".join(s.text for s in sentences),
-                embed_sentences=self.sentence_vectors.embed,
-                embed_query=self.sentence_vectors.query,
-                analyser=self.analyser,
-            )
-            sentences, citations = with_quotes(sentences, citations, quotes, passages, draft.language)
-        return draft.answer(
-            text=render_answer(sentences),
-            sentences=sentences,
-            citations=citations,
-            dropped_sentences=checked.dropped,
-        )
 
 
 _assistants: dict[str, Assistant] = {}

@@ -76,13 +76,16 @@ def choose_quotes(
     embed_sentences: EmbedSentences,
     embed_query: EmbedQuery,
     analyser: TextAnalyser,
+    any_language: bool = False,
 ) -> list[Quote]:
-    """The best one or two source sentences for `question`, in `language`; [] when none is
-    close enough or the answer already says it."""
-    same_language = [p for p in passages if p.chunk.language == language]
-    if not same_language:
-        return []
-    candidates = [q for q in candidate_sentences(passages) if passages[q.n - 1].chunk.language == language]
+    """The best one or two source sentences for `question`; [] when none is close enough or the
+    answer already says it. Only sentences in `language`, unless `any_language` (their quotes
+    are then translated before they are shown)."""
+    candidates = [
+        q
+        for q in candidate_sentences(passages)
+        if any_language or passages[q.n - 1].chunk.language == language
+    ]
     if not candidates:
         return []
     query = embed_query(question)
@@ -91,7 +94,8 @@ def choose_quotes(
     scored = []
     for quote, cosine in zip(candidates, cosines, strict=True):
         share = len(analyser.terms(quote.text, language) & asked) / len(asked) if asked else 0.0
-        scored.append((float(cosine), replace(quote, score=float(cosine) + TERM_WEIGHT * share)))
+        score = float(cosine) + TERM_WEIGHT * share
+        scored.append((float(cosine), replace(quote, score=score, cosine=float(cosine))))
     scored.sort(key=lambda pair: -pair[1].score)
     best_cosine, best = scored[0]
     if best_cosine < QUOTE_MIN_COSINE:
@@ -147,7 +151,7 @@ def next_sentence(planned: PlannedPassage, quote: Quote) -> Quote | None:
         text = chunk.text[start:end]
         if gap.strip() or "\n" in gap or not _quotable(text):
             return None
-        return Quote(quote.n, begin, chunk.start + end, text, quote.score)
+        return Quote(quote.n, begin, chunk.start + end, text, quote.score, quote.cosine)
     return None
 
 
@@ -163,8 +167,17 @@ def _new(text: str, said: set[str], language: str, analyser: TextAnalyser) -> bo
     return bool(terms) and len(terms & said) / len(terms) < ALREADY_SAID
 
 
+MACHINE_TRANSLATION = {"nl": "machinevertaling", "en": "machine translation"}
+
+
 def quote_sentence(quote: Quote, language: str) -> AnswerSentence:
+    """The quote as it is shown: verbatim, or its machine translation, labelled as one (the
+    citation points at the original words, which the sources show beside it)."""
     mark = ("„", "”") if language == "nl" else ("“", "”")
+    if quote.translation is not None:
+        label = MACHINE_TRANSLATION.get(language, MACHINE_TRANSLATION["en"])
+        text = f"{mark[0]}{quote.translation}{mark[1]} ({label})"
+        return AnswerSentence(text=text, sources=(quote.n,), support=1.0, flag="translation")
     return AnswerSentence(
         text=f"{mark[0]}{quote.text}{mark[1]}", sources=(quote.n,), support=1.0, flag="quote"
     )

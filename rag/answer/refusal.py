@@ -19,6 +19,37 @@ def refusal_text(language: str) -> str:
     return REFUSAL_TEXT.get(language, REFUSAL_TEXT["en"])
 
 
+# Why an answer was refused, in the question's language (the chat and the CLI show it).
+REASONS = {
+    "no_passage": {
+        "en": "no passage is close enough to the question",
+        "nl": "geen passage ligt dicht genoeg bij de vraag",
+    },
+    "model_found_none": {
+        "en": "the model found no answer in the passages",
+        "nl": "het model vond geen antwoord in de passages",
+    },
+    "unsupported": {
+        "en": "no sentence of the generated answer is supported by the passages",
+        "nl": "geen zin van het gegenereerde antwoord wordt door de passages gestaafd",
+    },
+    "no_number": {
+        "en": "the question asks for a number and the passages give none",
+        "nl": "de vraag vraagt om een aantal en de passages geven er geen",
+    },
+    "counts_else": {
+        "en": "the answer counts something else than the question asks about",
+        "nl": "het antwoord telt iets anders dan waar de vraag naar vraagt",
+    },
+}
+Reason = str  # a key of REASONS
+
+
+def reason_text(reason: Reason, language: str) -> str:
+    texts = REASONS[reason]
+    return texts.get(language, texts["en"])
+
+
 def best_dense_score(hits: Sequence[Hit]) -> float:
     """Cosine similarity of the closest passage (the fused score has no absolute meaning)."""
     scores = [h.dense_score for h in hits if h.dense_score is not None]
@@ -75,10 +106,24 @@ def counts_something_else(
 
 def count_mismatch(
     question: str, sentences: Sequence[str], language: str, analyser: TextAnalyser
-) -> str | None:
-    """Why the answer to a how-many question is no answer, or None when it is one."""
+) -> Reason | None:
+    """Why the answer to a how-many question is no answer (a key of REASONS), or None when it
+    is one. A question that also asks something else ("how many ... and when") is left alone:
+    an answer to its other half is still an answer."""
+    if asks_more(question):
+        return None
     if misses_asked_number(question, sentences):
-        return "the question asks for a number and the passages give none"
+        return "no_number"
     if counts_something_else(question, sentences, language, analyser):
-        return "the answer counts something else than the question asks about"
+        return "counts_else"
     return None
+
+
+# A second question joined to the first ("Hoeveel ... en wanneer ...?", "how many ... and who").
+_SECOND_QUESTION = re.compile(
+    r"\b(en|and)\s+(wat|welke|wie|waar|wanneer|hoe|waarom|what|which|who|where|when|how|why)\b", re.IGNORECASE
+)
+
+
+def asks_more(question: str) -> bool:
+    return bool(_SECOND_QUESTION.search(question))

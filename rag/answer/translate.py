@@ -5,12 +5,15 @@ asking the whole question again."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from typing import Any
 
 from rag.answer.side import ask
 from rag.answer.types import RawSentence
 from rag.generators.base import Generator
+from rag.text import spelled_numbers
+from rag.text.language import detect_language
 from rag.types import SideCall
 
 TRANSLATE_PROMPT = (
@@ -45,3 +48,29 @@ def translate_sentences(
         return None, reply.call
     kept = [RawSentence(text=str(t), sources=s.sources) for t, s in zip(translated, sentences, strict=True)]
     return kept, reply.call
+
+
+# A footnote number glued to the end of a sentence in PDF-extracted text ("voor de NAVO.1"):
+# a translation may drop it without losing anything.
+_FOOTNOTE_MARK = re.compile(r"(?<=[^\W\d_][.,;:’”\"'])\d{1,3}\b")
+# A translation shorter or longer than this (in characters, against the original) lost or
+# added something.
+MIN_LENGTH_RATIO, MAX_LENGTH_RATIO = 0.6, 1.8
+
+
+def translate_quote(
+    text: str, language_name: str, generator: Generator, language: str
+) -> tuple[str | None, SideCall]:
+    """A source sentence in `language_name`, or None when the translation is not usable: in
+    another language, much shorter or longer, or missing one of the original's numbers."""
+    translated, call = translate_sentences([RawSentence(text=text)], language_name, generator, language)
+    if not translated:
+        return None, call
+    result = " ".join(translated[0].text.split())
+    ratio = len(result) / max(1, len(text))
+    kept = spelled_numbers(_FOOTNOTE_MARK.sub("", text)) <= spelled_numbers(result)
+    if not MIN_LENGTH_RATIO <= ratio <= MAX_LENGTH_RATIO or not kept:
+        return None, call
+    if detect_language(result, default=language) != language:
+        return None, call
+    return result, call

@@ -93,3 +93,5 @@ class Quote:
     end: int
     text: str
     score: float
+    cosine: float = 0.0  # of the question with the (first) sentence
+    translation: str | None = None  # machine translation into the answer's language, if it is another

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from rag.answer.pipeline import Assistant
+from rag.answer.sentence_vectors import SentenceVectors
 from rag.errors import BackendUnavailableError, QuestionError
 from rag.generators.base import GenerationRequest
 from rag.testing import make_test_assistant
@@ -77,6 +81,38 @@ def test_unsupported_answer_becomes_a_refusal(tmp_path: Path) -> None:
     result = a.answer("In welk jaar trad het CFE-verdrag in werking?")
     assert result.refused
     assert result.dropped_sentences == ("Het CFE-verdrag trad in 1992 in werking.",)
+    # The reason speaks the question's language.
+    assert result.refusal_reason == "geen zin van het gegenereerde antwoord wordt door de passages gestaafd"
+
+
+def test_a_failed_answer_falls_back_on_the_source_sentence_that_answers_it(tmp_path: Path) -> None:
+    wrong = "Rusland heeft weinig dagen nodig om de Baltische staten te veroveren."
+    a = make_test_assistant(tmp_path, lambda r: reply([(wrong, [1])]))
+    result = a.answer("Hoeveel dagen heeft Rusland nodig om de Baltische staten te veroveren?")
+    assert not result.refused
+    assert result.dropped_sentences == (wrong,)
+    lead, quote = result.sentences
+    assert lead.flag == "uncited" and not lead.sources
+    assert quote.flag == "quote" and "vijf dagen" in quote.text
+    (citation,) = result.citations
+    assert citation.quote in quote.text  # cited at the exact words shown
+    assert "5 dagen" not in result.text and "vijf dagen" in result.text
+
+
+def test_no_fallback_when_the_question_assumes_a_name_no_passage_has(tmp_path: Path) -> None:
+    wrong = "Rusland heeft weinig dagen nodig om de Baltische staten te veroveren."
+    a = make_test_assistant(tmp_path, lambda r: reply([(wrong, [1])]))
+    result = a.answer("Hoeveel dagen heeft Mark Rutte nodig om de Baltische staten te veroveren?")
+    assert result.refused
+
+
+def test_a_how_many_question_that_asks_more_is_not_refused_for_its_count(tmp_path: Path) -> None:
+    sentence = "De VJTF werd in 2014 in Wales opgericht."
+    a = make_test_assistant(
+        tmp_path, lambda r: reply([(sentence, [1])]), quote_sources=False, answer_from_sources=False
+    )
+    result = a.answer("Hoeveel militairen telt de VJTF, en wanneer werd zij opgericht?")
+    assert result.refusal_reason is None or "aantal" not in result.refusal_reason
 
 
 @pytest.mark.parametrize(
@@ -85,19 +121,21 @@ def test_unsupported_answer_becomes_a_refusal(tmp_path: Path) -> None:
         (
             "Rusland heeft weinig dagen nodig om de Baltische staten te veroveren.",
             "Hoeveel dagen heeft Rusland nodig om de Baltische staten te veroveren?",
-            "number",
+            "vraagt om een aantal",
         ),
         (
             "Nederland leverde in 2017 vier F-16’s voor de Baltische staten.",
             "Hoeveel F-35's stelt Nederland beschikbaar voor de Baltische staten?",
-            "something else",
+            "telt iets anders",
         ),
     ],
 )
 def test_a_how_many_question_answered_without_its_count_becomes_a_refusal(
     tmp_path: Path, sentence: str, question: str, reason: str
 ) -> None:
-    a = make_test_assistant(tmp_path, lambda r: reply([(sentence, [1])]), quote_sources=False)
+    a = make_test_assistant(
+        tmp_path, lambda r: reply([(sentence, [1])]), quote_sources=False, answer_from_sources=False
+    )
     result = a.answer(question)
     assert result.refused and reason in (result.refusal_reason or "")
     assert result.dropped_sentences == (sentence,)
@@ -207,3 +245,61 @@ def test_warm_up_puts_the_system_prompt_in_the_generator_cache(tmp_path: Path) -
     a.warm_up()
     (prefix,) = seen
     assert [m.content for m in prefix] == [SYSTEM_PROMPT]  # type: ignore[attr-defined]
+
+
+class _SameVector:
+    """An embedder that finds every sentence close to every question: the hashing twin has no
+    cross-lingual similarity, which the quote of a Dutch source under an English answer needs."""
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray:
+        return np.ones((len(texts), 2)) / np.sqrt(2)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return np.ones(2) / np.sqrt(2)
+
+
+def _cross_lingual(a: Assistant) -> Assistant:
+    a.composer = replace(a.composer, vectors=SentenceVectors(_SameVector()))  # type: ignore[arg-type]
+    return a
+
+
+def _translating_script(translation: str | None) -> Callable[[GenerationRequest], str]:
+    """Answers in English from passage [1]; translates what it is asked to with `translation`
+    (None: echoes the Dutch)."""
+
+    def script(request: GenerationRequest) -> str:
+        if request.task == "translate":
+            original = json.loads(request.messages[1].content)["sentences"][0]
+            return json.dumps({"sentences": [translation if translation is not None else original]})
+        return reply([("Russia needs at most five days to conquer the Baltic states.", [1])])
+
+    return script
+
+
+def test_an_english_answer_quotes_a_dutch_source_in_labelled_machine_translation(tmp_path: Path) -> None:
+    english = (
+        "Russia needs at most five days to conquer the Baltic states. This harsh conclusion of the "
+        "RAND Corporation in the spring of 2016 was partly a wake-up call for NATO."
+    )
+    a = _cross_lingual(make_test_assistant(tmp_path, _translating_script(english)))
+    result = a.answer("How many days does Russia need to conquer the Baltic states according to RAND?")
+    quoted = [s for s in result.sentences if s.flag == "translation"]
+    assert quoted and quoted[0].text == f"“{english}” (machine translation)"
+    cited = next(c for c in result.citations if c.n == quoted[0].sources[0])
+    assert "vijf dagen" in cited.quote  # the citation points at the original Dutch words
+    assert any(c.task == "translate" for c in result.side_calls)
+
+
+@pytest.mark.parametrize(
+    "translation",
+    [
+        None,  # not translated at all
+        "Russia needs at most a few days to conquer the Baltic states. This harsh conclusion of the "
+        "RAND Corporation in the spring of 2016 was partly a wake-up call for NATO.",  # a number is lost
+    ],
+)
+def test_an_unusable_translation_is_not_shown(tmp_path: Path, translation: str | None) -> None:
+    a = _cross_lingual(make_test_assistant(tmp_path, _translating_script(translation)))
+    result = a.answer("How many days does Russia need to conquer the Baltic states according to RAND?")
+    assert not any(s.flag == "translation" for s in result.sentences)
+    assert any(c.task == "translate" for c in result.side_calls)  # it was tried

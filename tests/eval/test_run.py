@@ -139,6 +139,9 @@ def test_run_eval_through_the_real_pipeline(tmp_path: Path, items: list[GoldItem
         assert result.metrics.total_s == result.answer.timings.total_s
         if result.gold.answerable:
             assert set(result.metrics.hit_at) == {1, 3, 5, 10}
+            recall = result.metrics.evidence_recall_at  # the real Assistant ranks evidence sentences
+            assert set(recall) == {1, 3, 5, 8} and all(0.0 <= v <= 1.0 for v in recall.values())
+            assert recall[1] <= recall[3] <= recall[8]
             assert result.metrics.citation_recall is not None
             assert 0.0 <= result.metrics.citation_recall <= 1.0
         else:

