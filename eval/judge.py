@@ -13,7 +13,7 @@ import re
 
 from pydantic import BaseModel
 
-from rag.answer.side import ask
+from rag.answering.side import ask
 from rag.generators.base import Generator
 from rag.types import Answer, AnswerSentence
 

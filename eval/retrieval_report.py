@@ -26,8 +26,8 @@ from eval.retrieval_metrics import (
     evidence_recall_at,
     score_item,
 )
-from rag.answer.evidence import rank_evidence
-from rag.answer.sentence_vectors import SentenceVectors
+from rag.answering.evidence import rank_evidence
+from rag.answering.sentence_vectors import SentenceVectors
 from rag.config import EmbedderName, Settings
 from rag.errors import IndexMismatchError, IndexMissingError, RagError
 from rag.retrieval import MODES, Mode, Retriever

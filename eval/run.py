@@ -23,7 +23,7 @@ from rag.types import Answer, Document, Turn
 
 
 class AnswersQuestions(Protocol):
-    """What the harness needs of rag.answer.pipeline.Assistant (a fake will do in tests)."""
+    """What the harness needs of rag.answering.pipeline.Assistant (a fake will do in tests)."""
 
     @property
     def settings(self) -> Settings: ...

@@ -28,7 +28,7 @@ from rag.errors import (
 from rag.types import Answer, Chunk, Citation, Document, Hit, StreamEvent, Turn
 
 if TYPE_CHECKING:
-    from rag.answer.pipeline import Assistant, answer, answer_stream
+    from rag.answering.pipeline import Assistant, answer, answer_stream
 
 __all__ = [
     "Answer",
@@ -59,7 +59,7 @@ __all__ = [
 def __getattr__(name: str) -> Any:
     # The pipeline pulls in faiss, bm25s and the model backends: load it on first use only.
     if name in {"Assistant", "answer", "answer_stream"}:
-        from rag.answer import pipeline
+        from rag.answering import pipeline
 
         return getattr(pipeline, name)
     raise AttributeError(f"module 'rag' has no attribute {name!r}")

@@ -82,7 +82,7 @@ class Settings(BaseSettings):
     # Answering
     answer_language: Literal["auto", "nl", "en"] = "auto"
     # Refuse before generating when no passage's cosine with the question reaches this
-    # (rag/answer/refusal.py). 0.0, the default, turns the gate off: the checks refuse instead.
+    # (rag/answering/refusal.py). 0.0, the default, turns the gate off: the checks refuse instead.
     refusal_threshold: float = 0.0
     support_threshold: float = 0.5  # minimum support (0..1) of a sentence by its cited passage
     max_question_chars: int = Field(default=2000, ge=10)
@@ -92,7 +92,7 @@ class Settings(BaseSettings):
     # (labelled; the citation points at the original). Off: such sentences are not quoted.
     translate_quotes: bool = True
     # When none of the model's sentences hold up, answer with the source sentence that answers
-    # the question on its own, quoted, instead of refusing (rag/answer/compose.py).
+    # the question on its own, quoted, instead of refusing (rag/answering/compose.py).
     answer_from_sources: bool = True
     fix_untranslated: bool = True  # re-translate answer sentences that kept source-language words
 

@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from rag.answer.pipeline import Assistant
+from rag.answering.pipeline import Assistant
 from rag.config import Settings
 from rag.corpus import chunk_documents, load_corpus
 from rag.embedders.hashing import HashingEmbedder

@@ -11,7 +11,7 @@ import pytest
 from rag.config import Settings
 
 if TYPE_CHECKING:
-    from rag.answer.pipeline import Assistant
+    from rag.answering.pipeline import Assistant
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
@@ -47,6 +47,6 @@ def real_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 @pytest.fixture(scope="session")
 def real_assistant(real_settings: Settings) -> Iterator[Assistant]:
-    from rag.answer.pipeline import Assistant
+    from rag.answering.pipeline import Assistant
 
     yield Assistant.from_settings(real_settings)

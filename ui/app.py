@@ -20,7 +20,7 @@ from ui.chat import AssistantProvider, ChatController, Message, Options, Session
 from ui.feedback import Verdict, give_feedback, verdict_of
 
 if TYPE_CHECKING:
-    from rag.answer.pipeline import Assistant
+    from rag.answering.pipeline import Assistant
 
 TITLE = "Ask the documents"
 INTRO = (

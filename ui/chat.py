@@ -15,7 +15,7 @@ from ui import render
 from ui.messages import friendly_message
 
 if TYPE_CHECKING:
-    from rag.answer.pipeline import Assistant, AssistantInfo
+    from rag.answering.pipeline import Assistant, AssistantInfo
 
 Message = dict[str, Any]  # {"role": "user" | "assistant", "content": str}: Gradio's chat format
 STATUS_TEXT = {
@@ -56,7 +56,7 @@ class Options:
 
 
 def _load(settings: Settings) -> Assistant:
-    from rag.answer.pipeline import Assistant  # loaded lazily: importing the UI stays cheap
+    from rag.answering.pipeline import Assistant  # loaded lazily: importing the UI stays cheap
 
     return Assistant.from_settings(settings)
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from rag.types import Answer, Citation, Document, Hit
 
 if TYPE_CHECKING:
-    from rag.answer.pipeline import AssistantInfo
+    from rag.answering.pipeline import AssistantInfo
 
 CITE_RE = re.compile(r"\[(\d{1,3})\]")
 # Markdown punctuation: escaped so the chatbot's markdown renderer shows the text literally.

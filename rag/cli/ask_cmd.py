@@ -51,7 +51,7 @@ def register(app: typer.Typer) -> None:
         language: Annotated[str | None, typer.Option(help="Answer language: auto, nl or en.")] = None,
     ) -> None:
         """Answer QUESTION from the indexed documents, with cited sources."""
-        from rag.answer.pipeline import Assistant
+        from rag.answering.pipeline import Assistant
 
         settings = load_settings(generator=generator, top_k=k, answer_language=language)
         assistant = Assistant.from_settings(settings)

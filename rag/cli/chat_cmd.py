@@ -33,7 +33,7 @@ def register(app: typer.Typer) -> None:
             hint = "install it: pip install -e '.[ui]'"
             raise ConfigError(f"the web chat needs gradio ({exc}); {hint}") from None
 
-        from rag.answer.pipeline import Assistant
+        from rag.answering.pipeline import Assistant
         from rag.errors import RagError
 
         settings = load_settings(generator=generator)

@@ -116,7 +116,7 @@ def evaluate(settings: Settings, options: EvalOptions) -> EvalRun:
     """Validate the gold files and the baseline, then load the models and run every question."""
     from eval.report import load_baseline, write_report
     from eval.run import run_eval
-    from rag.answer.pipeline import Assistant
+    from rag.answering.pipeline import Assistant
 
     items = load_gold_files(options.gold, options.limit)
     baseline = load_baseline(options.baseline) if options.baseline is not None else None

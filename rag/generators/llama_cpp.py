@@ -7,7 +7,7 @@ one model (and its cache) can serve one request at a time.
 
 Small models sometimes loop (the same few words, or whitespace inside a JSON string, until
 max_tokens). A mild repeat penalty makes that rarer and a repetition guard on the streamed text
-stops it early; the caller then sees truncated JSON, which rag/answer/output.py closes and reads
+stops it early; the caller then sees truncated JSON, which rag/answering/output.py closes and reads
 (the sentences written before the loop are kept and checked like any others).
 """
 

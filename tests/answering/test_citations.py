@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rag.answer.citations import check_sentences, lexical_support, spelled_date, unsupported_numbers
-from rag.answer.output import RawSentence
-from rag.answer.prompt import PlannedPassage
+from rag.answering.citations import check_sentences, lexical_support, spelled_date, unsupported_numbers
+from rag.answering.output import RawSentence
+from rag.answering.prompt import PlannedPassage
 from rag.generators.base import Passage
 from rag.text import TextAnalyser
 from rag.types import Chunk
@@ -107,7 +107,7 @@ def test_lexical_support_uses_stems_and_ignores_stopwords() -> None:
 
 
 def test_a_run_of_sentences_from_one_source_is_marked_once() -> None:
-    from rag.answer.citations import render_answer
+    from rag.answering.citations import render_answer
     from rag.types import AnswerSentence
 
     text = render_answer(
@@ -121,7 +121,7 @@ def test_a_run_of_sentences_from_one_source_is_marked_once() -> None:
 
 
 def test_a_name_the_question_assumes_but_no_passage_has_is_not_repeated() -> None:
-    from rag.answer.citations import premise_names
+    from rag.answering.citations import premise_names
 
     question = "Hoe reageerde NAVO-secretaris-generaal Mark Rutte op de RAND-studie?"
 

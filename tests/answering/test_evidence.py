@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import pytest
 
 from eval.retrieval_metrics import evidence_recall_at
-from rag.answer.evidence import candidates, chunk_sentences, rank_evidence
-from rag.answer.pipeline import Assistant
+from rag.answering.evidence import candidates, chunk_sentences, rank_evidence
+from rag.answering.pipeline import Assistant
 from rag.testing import make_test_assistant
 
 

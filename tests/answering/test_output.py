@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from rag.answer.output import RawSentence, StreamingView, close_json, parse_output, render
+from rag.answering.output import RawSentence, StreamingView, close_json, parse_output, render
 from rag.errors import GenerationError
 
 GOOD = {

@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rag.answer.pipeline import Assistant
-from rag.answer.sentence_vectors import SentenceVectors
+from rag.answering.pipeline import Assistant
+from rag.answering.sentence_vectors import SentenceVectors
 from rag.errors import BackendUnavailableError, QuestionError
 from rag.generators.base import GenerationRequest
 from rag.testing import make_test_assistant
@@ -237,7 +237,7 @@ def test_answer_serialises_to_json(assistant: Assistant) -> None:
 
 
 def test_warm_up_puts_the_system_prompt_in_the_generator_cache(tmp_path: Path) -> None:
-    from rag.answer.prompt import SYSTEM_PROMPT
+    from rag.answering.prompt import SYSTEM_PROMPT
 
     a = make_test_assistant(tmp_path)
     seen: list[object] = []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rag.answer.prompt import SYSTEM_PROMPT, answer_schema, plan_prompt, trim_chunk
+from rag.answering.prompt import SYSTEM_PROMPT, answer_schema, plan_prompt, trim_chunk
 from rag.text import TextAnalyser
 from rag.types import Chunk, Hit
 

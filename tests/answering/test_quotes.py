@@ -9,8 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.answer.citations import render_answer
-from rag.answer.quotes import candidate_sentences, choose_quotes, with_quotes
+from rag.answering.citations import render_answer
+from rag.answering.quotes import candidate_sentences, choose_quotes, with_quotes
 from rag.testing import make_test_assistant
 from rag.text import TextAnalyser
 from rag.types import AnswerSentence, Citation

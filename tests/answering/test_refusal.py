@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.answer.refusal import REASONS, count_mismatch, counts_something_else, reason_text
+from rag.answering.refusal import REASONS, count_mismatch, counts_something_else, reason_text
 from rag.text import TextAnalyser
 
 _ANALYSER = TextAnalyser()

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from rag.answer.side import ask
+from rag.answering.side import ask
 from rag.errors import BackendUnavailableError, GenerationError
 from rag.generators import ScriptedGenerator
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from rag.answer.output import RawSentence
-from rag.answer.untranslated import fix_untranslated, foreign_words
+from rag.answering.output import RawSentence
+from rag.answering.untranslated import fix_untranslated, foreign_words
 from rag.generators.base import GenerationRequest
 from rag.generators.scripted import ScriptedGenerator
 from rag.testing import make_test_assistant

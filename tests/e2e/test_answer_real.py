@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from rag.answer.pipeline import Assistant
+from rag.answering.pipeline import Assistant
 from rag.config import Settings
 from rag.index.ingest import ingest_corpus
 from rag.text.language import detect_language

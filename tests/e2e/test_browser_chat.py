@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from rag.answer.pipeline import Assistant
+from rag.answering.pipeline import Assistant
 from rag.generators.base import GenerationRequest
 from rag.generators.scripted import ScriptedGenerator
 from rag.testing import cite_first_passage, make_test_assistant

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import BrowserContext, expect
 
-from rag.answer.pipeline import Assistant
+from rag.answering.pipeline import Assistant
 from ui.app import create_app
 
 pytestmark = pytest.mark.e2e

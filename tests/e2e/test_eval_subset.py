@@ -12,7 +12,7 @@ import pytest
 from eval.gold import load_gold
 from eval.report import render_markdown, write_report
 from eval.run import EvalRun, run_eval
-from rag.answer.pipeline import Assistant
+from rag.answering.pipeline import Assistant
 from tests.shared_eval import PUBLIC_GOLD, require
 
 pytestmark = pytest.mark.e2e

@@ -87,7 +87,7 @@ def test_schema_answer_then_follow_up_reuses_prefix(llama: LlamaCppGenerator) ->
 def test_system_prompt_state_is_restored_after_a_side_task(
     llama: LlamaCppGenerator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from rag.answer.prompt import SYSTEM_PROMPT
+    from rag.answering.prompt import SYSTEM_PROMPT
 
     system = Message(role="system", content=SYSTEM_PROMPT)
     llama.warmup((system,))

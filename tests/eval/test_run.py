@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from eval.feedback import feedback_to_gold
 from eval.gold import GoldError, GoldItem, load_gold
 from eval.run import Span, locate_evidence, run_eval
-from rag.answer.pipeline import Assistant
+from rag.answering.pipeline import Assistant
 from rag.cli import app
 from rag.config import Settings
 from rag.generators import ScriptedGenerator

@@ -8,7 +8,7 @@ from typing import Any
 
 import jsonschema
 
-from rag.answer.prompt import answer_schema
+from rag.answering.prompt import answer_schema
 from rag.generators.base import GenerationRequest, Generator, Message, Passage
 
 PASSAGES = (

@@ -1,4 +1,4 @@
-"""A stand-in for rag.answer.pipeline.Assistant with scripted stream events, for UI tests that need an
+"""A stand-in for rag.answering.pipeline.Assistant with scripted stream events, for UI tests that need an
 exact answer (a refusal, an error, left-out passages) rather than what the pipeline would make."""
 
 from __future__ import annotations

@@ -7,9 +7,9 @@ import time
 from collections.abc import Generator as Gen
 from dataclasses import dataclass
 
-from rag.answer.output import StreamingView, parse_output
-from rag.answer.prompt import answer_schema
-from rag.answer.types import ModelOutput, PromptPlan
+from rag.answering.output import StreamingView, parse_output
+from rag.answering.prompt import answer_schema
+from rag.answering.types import ModelOutput, PromptPlan
 from rag.generators.base import GenerationRequest, Generator
 from rag.types import StreamDelta
 

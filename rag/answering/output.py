@@ -8,7 +8,7 @@ import re
 
 from pydantic import ValidationError
 
-from rag.answer.types import ModelOutput, RawSentence
+from rag.answering.types import ModelOutput, RawSentence
 from rag.errors import GenerationError
 
 

@@ -12,8 +12,8 @@ import functools
 import re
 from collections.abc import Sequence
 
-from rag.answer.side import ask
-from rag.answer.types import RawSentence
+from rag.answering.side import ask
+from rag.answering.types import RawSentence
 from rag.generators.base import Generator
 from rag.text import default_variants, fold, numbers
 from rag.text.language import LANGUAGE_NAMES, word_language

@@ -17,13 +17,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from rag.answer.citations import check_sentences, premise_names, render_answer
-from rag.answer.draft import Draft
-from rag.answer.quotes import choose_quotes, with_quotes
-from rag.answer.refusal import count_mismatch
-from rag.answer.sentence_vectors import SentenceVectors
-from rag.answer.translate import translate_quote
-from rag.answer.types import ModelOutput, PlannedPassage, Quote
+from rag.answering.citations import check_sentences, premise_names, render_answer
+from rag.answering.draft import Draft
+from rag.answering.quotes import choose_quotes, with_quotes
+from rag.answering.refusal import count_mismatch
+from rag.answering.sentence_vectors import SentenceVectors
+from rag.answering.translate import translate_quote
+from rag.answering.types import ModelOutput, PlannedPassage, Quote
 from rag.text import TextAnalyser
 from rag.text.language import PROMPT_NAMES
 from rag.types import Answer, AnswerSentence, Citation, SideCall

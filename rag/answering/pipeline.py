@@ -12,17 +12,17 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from rag.answer.compose import Composer
-from rag.answer.condense import condense
-from rag.answer.draft import Draft, bounded_history, wrong_language
-from rag.answer.evidence import EvidenceSentence, rank_evidence
-from rag.answer.generate import generate
-from rag.answer.prompt import SYSTEM_PROMPT, plan_prompt
-from rag.answer.refusal import retrieval_says_unanswerable
-from rag.answer.sentence_vectors import SentenceVectors
-from rag.answer.translate import translate_sentences
-from rag.answer.types import ModelOutput
-from rag.answer.untranslated import fix_untranslated, foreign_words
+from rag.answering.compose import Composer
+from rag.answering.condense import condense
+from rag.answering.draft import Draft, bounded_history, wrong_language
+from rag.answering.evidence import EvidenceSentence, rank_evidence
+from rag.answering.generate import generate
+from rag.answering.prompt import SYSTEM_PROMPT, plan_prompt
+from rag.answering.refusal import retrieval_says_unanswerable
+from rag.answering.sentence_vectors import SentenceVectors
+from rag.answering.translate import translate_sentences
+from rag.answering.types import ModelOutput
+from rag.answering.untranslated import fix_untranslated, foreign_words
 from rag.config import Settings
 from rag.embedders import create_embedder
 from rag.embedders.base import Embedder

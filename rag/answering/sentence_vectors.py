@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from rag.answer.types import PlannedPassage
+from rag.answering.types import PlannedPassage
 from rag.embedders.base import Embedder
 
 

@@ -6,8 +6,8 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from rag.answer.refusal import Reason, reason_text, refusal_text
-from rag.answer.types import ModelOutput, PromptPlan
+from rag.answering.refusal import Reason, reason_text, refusal_text
+from rag.answering.types import ModelOutput, PromptPlan
 from rag.generators.base import Generator
 from rag.text.language import detect_language
 from rag.types import Answer, Hit, SideCall, Timings, Turn

@@ -9,8 +9,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from rag.answer.side import ask
-from rag.answer.types import RawSentence
+from rag.answering.side import ask
+from rag.answering.types import RawSentence
 from rag.generators.base import Generator
 from rag.text import spelled_numbers
 from rag.text.language import detect_language

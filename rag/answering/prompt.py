@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from rag.answer.types import PlannedPassage, PromptPlan
+from rag.answering.types import PlannedPassage, PromptPlan
 from rag.corpus import split_sentences
 from rag.generators.base import Message, Passage
 from rag.text import TextAnalyser, numbers

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rag.answer.side import ask
+from rag.answering.side import ask
 from rag.generators.base import Generator
 from rag.types import SideCall, Turn
 

@@ -22,8 +22,8 @@ from dataclasses import replace
 
 import numpy as np
 
-from rag.answer.citations import span_citation
-from rag.answer.types import PlannedPassage, Quote
+from rag.answering.citations import span_citation
+from rag.answering.types import PlannedPassage, Quote
 from rag.corpus import split_sentences
 from rag.text import TextAnalyser
 from rag.types import AnswerSentence, Citation

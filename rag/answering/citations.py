@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from rag.answer.types import Checked, PlannedPassage, RawSentence
+from rag.answering.types import Checked, PlannedPassage, RawSentence
 from rag.corpus import split_sentences
 from rag.text import TextAnalyser, content_terms, fold, spelled_numbers
 from rag.types import AnswerSentence, Citation
