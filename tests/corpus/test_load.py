@@ -137,3 +137,50 @@ def test_unreadable_file_is_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 def test_ids_are_unique_and_stable() -> None:
     ids = document_ids(["a.txt", "a.md", "sub/a.txt", "b c.txt"])
     assert ids == {"a.txt": "a.txt", "a.md": "a.md", "sub/a.txt": "sub/a", "b c.txt": "b_c"}
+
+
+def test_a_file_link_out_of_the_corpus_is_not_followed(tmp_path: Path) -> None:
+    corpus, outside = tmp_path / "corpus", tmp_path / "outside"
+    corpus.mkdir()
+    outside.mkdir()
+    (outside / "secret.txt").write_text("Het wachtwoord van de kluis is 1234.", "utf-8")
+    (outside / "dir").mkdir()
+    (outside / "dir" / "x.txt").write_text("Buiten de map.", "utf-8")
+    (corpus / "a.txt").write_text("Een tekst over de NAVO.", "utf-8")
+    (corpus / "secret.txt").symlink_to(outside / "secret.txt")
+    (corpus / "alias.txt").symlink_to(corpus / "a.txt")  # a link inside the folder is fine
+    (corpus / "linked").symlink_to(outside / "dir", target_is_directory=True)
+    load = load_corpus(corpus)
+    assert [d.path for d in load.documents] == ["a.txt", "alias.txt"]
+    assert all("wachtwoord" not in d.text and "Buiten" not in d.text for d in load.documents)
+    reasons = {s.path: s.reason for s in load.skipped}
+    assert set(reasons) == {"linked", "secret.txt"}
+    assert reasons["secret.txt"].startswith("secret.txt is a link to ")
+    assert "outside the corpus folder: not followed" in reasons["secret.txt"]
+    assert reasons["linked"].startswith("linked is a link to a folder: links are not followed")
+    with pytest.raises(CorpusError, match=r"secret\.txt is a link to .*outside the corpus folder"):
+        load_corpus(corpus, strict=True)
+
+
+def test_hidden_files_are_left_out_with_a_line(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Zichtbaar.", "utf-8")
+    (tmp_path / ".verborgen.txt").write_text("Verborgen.", "utf-8")
+    load = load_corpus(tmp_path, strict=True)  # hidden on purpose: not a problem
+    assert [d.path for d in load.documents] == ["a.txt"]
+    assert [(s.path, s.problem) for s in load.skipped] == [(".verborgen.txt", False)]
+    assert load.skipped[0].reason.startswith(".verborgen.txt is a hidden file (its name starts with '.')")
+
+
+def test_zero_byte_and_huge_files_are_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("rag.corpus.load.MAX_FILE_MB", 1)
+    (tmp_path / "a.txt").write_text("Goed.", "utf-8")
+    (tmp_path / "leeg.pdf").write_bytes(b"")
+    (tmp_path / "groot.txt").write_text("woord " * 400_000, "utf-8")
+    load = load_corpus(tmp_path)
+    assert [d.path for d in load.documents] == ["a.txt"]
+    assert [s.reason for s in load.skipped] == [
+        "groot.txt is too large (2 MB, the limit is 1 MB): split it into smaller files",
+        "leeg.pdf is empty (0 bytes): add text to it or remove it from the corpus folder",
+    ]
+    with pytest.raises(CorpusError, match=r"groot\.txt is too large"):
+        load_corpus(tmp_path, strict=True)

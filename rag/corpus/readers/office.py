@@ -20,9 +20,11 @@ _HEADING_STYLE = re.compile(r"^(?:heading|kop)\s*(\d)$", re.IGNORECASE)
 
 def read_docx(path: Path, data: bytes) -> Extracted:
     docx = require("docx", "python-docx")
+    from docx.opc.exceptions import PackageNotFoundError
+
     try:
         document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (zipfile.BadZipFile, KeyError, ValueError, PackageNotFoundError) as exc:
         raise _broken(path, exc) from exc
     builder = TextBuilder()
     for block in document.iter_inner_content():

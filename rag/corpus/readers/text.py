@@ -2,8 +2,10 @@
 
 Order: a byte order mark (UTF-8, UTF-16, UTF-32); valid UTF-8; UTF-16 without a BOM, recognised
 by its NUL bytes in every other position (decoding it as an 8-bit code page would give NUL-laced
-garbage); then charset-normalizer's best guess; Windows-1252 last, which decodes every byte, so a
-Latin-1 or Windows-1252 file never fails. The text keeps universal newlines.
+garbage); other bytes with NULs are a binary file; then Windows-1252 (a superset of Latin-1 for
+text) when charset-normalizer finds it plausible, else charset-normalizer's best guess (cp1251,
+cp1250, ...). Windows-1252 decodes every byte, so a Latin-1 file never fails. The text keeps
+universal newlines.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
+_WESTERN = {"cp1252", "latin_1", "iso8859_15"}
 _NUL_SHARE = 0.3  # of the odd (or even) bytes: text in UTF-16 has a NUL beside every ASCII letter
 
 
@@ -46,10 +49,13 @@ def _decode(data: bytes) -> str:
     if b"\x00" in data:
         raise ReaderError("is a binary file, not text: remove it from the corpus folder")
     charset_normalizer = require("charset_normalizer", "charset-normalizer")
-    best = charset_normalizer.from_bytes(data).best()
-    if best is not None and best.encoding not in ("utf_16", "utf_32"):
-        return str(best)
-    return data.decode("cp1252", errors="replace")
+    matches = charset_normalizer.from_bytes(data)
+    plausible = [m.encoding for m in matches]
+    # Short Dutch or English text fits several Western code pages equally well (cp1250, cp1257,
+    # cp775...); Windows-1252 is by far the likeliest, so it wins whenever it fits at all.
+    if not plausible or any(name in _WESTERN for name in plausible):
+        return data.decode("cp1252", errors="replace")
+    return str(matches.best())
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
