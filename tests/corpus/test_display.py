@@ -39,3 +39,13 @@ def test_chunk_in_context_shows_the_chunk_and_its_surroundings(tmp_path: Path) -
     assert "De gezochte zin staat hier." in out
     assert "over iets anders." in out  # context before
     assert "Eerste" not in out  # beyond the context window
+
+
+def test_chunk_in_context_shows_its_pages(tmp_path: Path) -> None:
+    from tests.corpus.fixtures import text_pdf
+
+    text_pdf(tmp_path / "r.pdf", ["Eerste pagina over de haven.", "Tweede pagina over de sluis."])
+    doc = load_corpus(tmp_path).documents[0]
+    chunks = chunk_documents([doc], words, target_tokens=5, overlap_tokens=0)
+    assert [c.pages for c in chunks] == [(1,), (2,)]
+    assert "p. 2" in _render(chunk_in_context(doc, chunks[1], context_chars=5))
