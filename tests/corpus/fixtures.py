@@ -156,6 +156,9 @@ def docx_file(path: Path) -> Path:
     document.add_paragraph("Een excursie naar Den Haag", style="List Bullet")
     document.add_heading("Financiën", level=2)
     document.add_paragraph("De contributie bleef gelijk op twintig euro per jaar.")
+    table = document.add_table(rows=2, cols=2)
+    for row, (post, amount) in zip(table.rows, [("Zaalhuur", "300"), ("Sprekers", "450")], strict=True):
+        row.cells[0].text, row.cells[1].text = post, amount
     document.save(str(path))
     return path
 

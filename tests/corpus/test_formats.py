@@ -36,6 +36,7 @@ def test_docx_keeps_headings_lists_and_order(tmp_path: Path) -> None:
         "• Een lezing over de NAVO\n\n• Een excursie naar Den Haag",
         "\n\nFinanciën\n\n",
         "De contributie bleef gelijk op twintig euro per jaar.",
+        "Zaalhuur | 300\n\nSprekers | 450",
     )
     extracted = read_document(path, path.read_bytes())
     headings = [(extracted.text[s:e], level) for s, e, level in extracted.headings]
@@ -136,6 +137,7 @@ def test_markdown_title_and_crlf(tmp_path: Path) -> None:
 def test_corrupt_office_files_and_unknown_formats_are_skipped(tmp_path: Path) -> None:
     (tmp_path / "kapot.docx").write_bytes(b"PK\x03\x04 not really a zip")
     (tmp_path / "kapot.odt").write_bytes(b"nope")
+    (tmp_path / "geheim.docx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500))
     (tmp_path / "kapot.epub").write_bytes(b"PK")
     (tmp_path / "foto.jpg").write_bytes(b"\xff\xd8\xff")
     (tmp_path / "ok.txt").write_text("Goed.", "utf-8")
@@ -144,5 +146,6 @@ def test_corrupt_office_files_and_unknown_formats_are_skipped(tmp_path: Path) ->
     reasons = {s.path: s.reason for s in load.skipped}
     assert reasons["kapot.docx"].startswith("kapot.docx is not a readable docx file")
     assert reasons["kapot.odt"].startswith("kapot.odt is not a readable odt file")
+    assert reasons["geheim.docx"].startswith("geheim.docx is password-protected")
     assert reasons["kapot.epub"].startswith("kapot.epub is not a readable EPUB")
     assert reasons["foto.jpg"].startswith("foto.jpg has an unsupported format (.jpg): supported are .txt")

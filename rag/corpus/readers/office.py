@@ -15,6 +15,9 @@ from typing import Any
 from rag.corpus.readers.base import Extracted, ReaderError, TextBuilder, require
 
 BULLET = "• "
+# An OLE2 compound file: what Word and LibreOffice write for a password-protected document (and
+# the old binary .doc format), never a valid .docx/.odt zip.
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _HEADING_STYLE = re.compile(r"^(?:heading|kop)\s*(\d)$", re.IGNORECASE)
 
 
@@ -82,6 +85,11 @@ def read_odt(path: Path, data: bytes) -> Extracted:
 
 
 def _broken(path: Path, exc: Exception) -> ReaderError:
+    if path.read_bytes()[:8] == _OLE_MAGIC:
+        return ReaderError(
+            "is password-protected (or an old binary .doc saved under a new name): save a copy "
+            "without a password, as .docx or .odt, and put that in the corpus folder"
+        )
     return ReaderError(
         f"is not a readable {path.suffix.lstrip('.').lower()} file ({type(exc).__name__}): "
         "open and re-save it, or remove it from the corpus folder"
