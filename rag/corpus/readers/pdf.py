@@ -30,6 +30,7 @@ _PAGE_NUMBER = re.compile(
     re.IGNORECASE,
 )
 _FILE_TITLE = re.compile(r"(?:\.(?:docx?|pdf|indd|tex|odt|rtf)$|^microsoft word|^untitled)", re.IGNORECASE)
+_CID = re.compile(r"\(cid:\d+\)")  # pdfminer's stand-in for a glyph without a Unicode mapping
 _MIN_PAGE_TEXT = 5  # visible characters: a page with fewer and with an image is a scan
 
 
@@ -68,9 +69,10 @@ def read_pdf(path: Path, data: bytes) -> Extracted:
 
 
 def _layout(path: Path) -> tuple[list[Page], dict[str, Any]]:
+    """Every page's text boxes in pdfminer's reading order, and the document info dictionary."""
     require("pdfminer", "pdfminer.six")
     from pdfminer.converter import PDFPageAggregator
-    from pdfminer.layout import LAParams, LTFigure, LTImage, LTTextContainer
+    from pdfminer.layout import LAParams
     from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError
     from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
     from pdfminer.pdfpage import PDFPage
@@ -87,15 +89,7 @@ def _layout(path: Path) -> tuple[list[Page], dict[str, Any]]:
             interpreter = PDFPageInterpreter(manager, device)
             for pdf_page in PDFPage.create_pages(document):
                 interpreter.process_page(pdf_page)
-                layout = device.get_result()
-                height = float(layout.height)
-                boxes = [
-                    Box(item.get_text(), height - float(item.y1), float(item.y0), height)
-                    for item in layout
-                    if isinstance(item, LTTextContainer) and item.get_text().strip()
-                ]
-                has_image = any(isinstance(item, LTFigure | LTImage) for item in layout)
-                pages.append(Page(boxes, has_image))
+                pages.append(_page(device.get_result()))
     except PDFEncryptionError as exc:
         raise ReaderError(
             "is encrypted (it needs a password to open): save a copy without a password and put that "
@@ -108,6 +102,18 @@ def _layout(path: Path) -> tuple[list[Page], dict[str, Any]]:
     if not pages:
         raise ReaderError("is a PDF without pages: re-save or re-export it")
     return pages, info
+
+
+def _page(layout: Any) -> Page:
+    from pdfminer.layout import LTFigure, LTImage, LTTextContainer
+
+    height = float(layout.height)
+    boxes = [
+        Box(text, height - float(item.y1), float(item.y0), height)
+        for item in layout
+        if isinstance(item, LTTextContainer) and (text := _CID.sub("", item.get_text())).strip()
+    ]
+    return Page(boxes, has_image=any(isinstance(item, LTFigure | LTImage) for item in layout))
 
 
 def _normal(text: str) -> str:
