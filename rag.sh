@@ -59,8 +59,25 @@ ensure_chromium() {
     || die "could not install chromium; install the Debian package 'chromium' and run again"
 }
 
+# OCR for scanned PDFs: Debian's tesseract with the Dutch and English models. Needed by users
+# (a scan in the corpus) and by the tests, so both setup and test install it.
+ensure_tesseract() {
+  if command -v tesseract >/dev/null 2>&1 \
+    && tesseract --list-langs 2>/dev/null | grep -qx nld \
+    && tesseract --list-langs 2>/dev/null | grep -qx eng; then
+    return
+  fi
+  say "Installing Debian's tesseract-ocr (nld, eng) to read scanned PDFs"
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
+    tesseract-ocr tesseract-ocr-nld tesseract-ocr-eng >/dev/null \
+    || die "could not install tesseract; install the Debian packages 'tesseract-ocr tesseract-ocr-nld tesseract-ocr-eng' and run again"
+}
+
 setup() {
   install_packages "$1"
+  ensure_tesseract
   prepare_models_and_index
 }
 
@@ -105,6 +122,7 @@ case "$cmd" in
     # when anything else runs).
     export RAG_EMBED_THREADS=1 RAG_LLM_THREADS=1
     install_packages "models,ui,dev"
+    ensure_tesseract
     if [ $# -gt 0 ]; then
       # Arguments go to pytest as they are (e.g. one file, or -k NAME).
       ensure_chromium

@@ -38,6 +38,9 @@ class Document(Frozen):
     segments: tuple[Segment, ...] = ()
     # Spans of `text` that are footnotes or captions, so the chunker keeps them apart.
     regions: tuple[tuple[int, int, ChunkKind], ...] = ()
+    # Paged formats (PDF): (start, end, page) runs of `text`, page numbers from 1; see
+    # rag.corpus.pages. Empty for formats without pages.
+    pages: tuple[tuple[int, int, int], ...] = ()
 
 
 class Chunk(Frozen):
@@ -54,6 +57,7 @@ class Chunk(Frozen):
     text: str
     n_tokens: int
     language: str = "nl"
+    pages: tuple[int, ...] = ()  # the document pages the chunk's text comes from (PDF), ascending
 
 
 class Hit(Frozen):

@@ -22,7 +22,8 @@ def _print_ingest(result: IngestResult) -> None:
     from rag.corpus import documents_table
 
     for skipped in result.load.skipped:
-        err_console.print(f"[yellow]warning:[/] skipped {escape(skipped.path)}: {escape(skipped.reason)}")
+        label = "[yellow]warning:[/] skipped" if skipped.problem else "note: left out"
+        err_console.print(f"{label} {escape(skipped.reason)}")
     console.print(documents_table(result.load, list(result.chunks)))
     if result.up_to_date:
         console.print(
@@ -50,7 +51,11 @@ def register(app: typer.Typer) -> None:
     @friendly_errors
     def ingest(
         corpus: Annotated[
-            Path | None, typer.Option("--corpus", help="Folder of .txt/.md files (default: settings).")
+            Path | None,
+            typer.Option(
+                "--corpus",
+                help="Folder of documents: .txt .md .pdf .docx .odt .html .epub (default: settings).",
+            ),
         ] = None,
         rebuild: Annotated[
             bool, typer.Option("--rebuild", help="Rebuild even if nothing changed (cached vectors reused).")
@@ -58,6 +63,12 @@ def register(app: typer.Typer) -> None:
         embedder: Annotated[
             str | None, typer.Option("--embedder", help=f"Embedding backend: {', '.join(EMBEDDERS)}.")
         ] = None,
+        strict: Annotated[
+            bool,
+            typer.Option(
+                "--strict", help="Fail on a file that cannot be indexed instead of skipping it (a warning)."
+            ),
+        ] = False,
     ) -> None:
         """Index the corpus folder. Only new or changed text is embedded; unchanged corpora are skipped."""
         from rag.index.ingest import ingest_corpus
@@ -66,7 +77,7 @@ def register(app: typer.Typer) -> None:
             raise ConfigError(
                 f"unknown embedder {embedder!r}; use --embedder with one of {', '.join(EMBEDDERS)}"
             )
-        settings = load_settings(corpus_dir=corpus, embedder=embedder)
+        settings = load_settings(corpus_dir=corpus, embedder=embedder, strict_corpus=strict or None)
         _print_ingest(ingest_corpus(settings, rebuild=rebuild, progress=True))
 
     @app.command()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
+from rag.corpus.pages import pages_of
 from rag.corpus.sentences import split_sentences
 from rag.errors import ConfigError
 from rag.types import Chunk, ChunkKind, Document
@@ -64,6 +65,7 @@ def chunk_document(
             text=doc.text[start:end],
             n_tokens=count_tokens(doc.text[start:end]),
             language=doc.language,
+            pages=pages_of(doc, start, end),
         )
         for ordinal, (start, end, kind) in enumerate(spans)
     ]

@@ -29,7 +29,8 @@ def documents_table(load: CorpusLoad, chunks: Sequence[Chunk]) -> Table:
             doc.id, doc.title, doc.date or "—", doc.language, str(per_doc[doc.id]), f"{len(doc.text):,}"
         )
     for skipped in load.skipped:
-        table.add_row(skipped.path, Text(f"skipped: {skipped.reason}", style="yellow"), "", "", "0", "")
+        label, style = ("skipped", "yellow") if skipped.problem else ("left out", "dim")
+        table.add_row(skipped.path, Text(f"{label}: {skipped.reason}", style=style), "", "", "0", "")
     return table
 
 
@@ -48,6 +49,11 @@ def chunk_in_context(doc: Document, chunk: Chunk, context_chars: int = 300) -> R
     header = Text.assemble(
         (chunk.id, "bold"),
         f"  kind={chunk.kind}  chars {chunk.start}-{chunk.end}  tokens={chunk.n_tokens}",
+        f"  {_pages_label(chunk.pages)}" if chunk.pages else "",
         f"  {doc.title}" + (f" ({doc.date})" if doc.date else ""),
     )
     return Panel(Group(header, Text(""), body), title=doc.path, title_align="left")
+
+
+def _pages_label(pages: tuple[int, ...]) -> str:
+    return f"p. {pages[0]}" if len(pages) == 1 else f"pp. {pages[0]}-{pages[-1]}"

@@ -46,7 +46,7 @@ def ingest_corpus(
     load = load_corpus(settings.corpus_dir, strict=settings.strict_corpus)
     if not load.documents:
         raise CorpusError(
-            f"no readable documents in {settings.corpus_dir}; add .txt or .md files or pass --corpus DIR"
+            f"no readable documents in {settings.corpus_dir}; add documents or pass --corpus DIR"
         )
     embedder = embedder or create_embedder(settings)
     if not rebuild and index_up_to_date(settings, embedder, load.documents):

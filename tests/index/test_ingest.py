@@ -132,3 +132,23 @@ def test_cli_inspect_without_an_index_names_rag_ingest(
     result = CliRunner().invoke(app, ["inspect", "x:0000"])
     assert result.exit_code == 1
     assert "rag ingest" in result.output
+
+
+def test_cli_ingest_skips_a_bad_file_with_one_line_and_strict_fails(
+    tmp_path: Path, corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.corpus.fixtures import text_pdf
+
+    _cli_env(tmp_path, monkeypatch)
+    text_pdf(corpus / "verslag.pdf", ["Het verslag over de begroting.", "De tweede pagina over de haven."])
+    (corpus / "kapot.pdf").write_bytes(b"%PDF-1.4 garbage")
+    runner = CliRunner()
+    result = runner.invoke(app, ["ingest", "--corpus", str(corpus), "--embedder", "hashing"])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("kapot.pdf is not a readable PDF") == 1
+    assert "indexed 4 documents" in " ".join(result.output.split())
+    pages = {c.pages for c in load_index(make_settings(tmp_path), None).chunks if c.doc_id == "verslag"}
+    assert pages == {(1, 2)}  # both short pages fit in one chunk, which knows it spans them
+    strict = runner.invoke(app, ["ingest", "--corpus", str(corpus), "--embedder", "hashing", "--strict"])
+    assert strict.exit_code == 1
+    assert "kapot.pdf is not a readable PDF" in strict.output
