@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from rag.errors import IndexCorruptError, IndexMissingError
+from rag.errors import ConfigError, IndexCorruptError, IndexMissingError
 
 CURRENT = "CURRENT"
 CHECKSUMS = "checksums.json"
@@ -88,6 +88,27 @@ def _prune(directory: Path, keep: set[str]) -> None:
     for entry in directory.iterdir():
         if entry.is_dir() and entry.name.startswith(("gen-", "tmp-")) and entry.name not in keep:
             shutil.rmtree(entry, ignore_errors=True)
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except OSError:  # a parent folder that cannot be searched: check that parent instead
+        return False
+
+
+def check_writable(directory: Path, fix: str) -> None:
+    """ConfigError (naming the folder and `fix`) unless `directory` is a folder that can be
+    written, or can be created in one; checked before long work whose result it will hold."""
+    target = directory.absolute()
+    existing = target
+    while not _exists(existing) and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise ConfigError(f"cannot write to {target}: {existing} is a file, not a folder; {fix}")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        inside = "" if existing == target else f" (it would be created in {existing})"
+        raise ConfigError(f"cannot write to {target}: the folder is read-only{inside}; {fix}")
 
 
 def save_files(directory: Path, writers: Mapping[str, Writer]) -> Path:
