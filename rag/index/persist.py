@@ -140,11 +140,21 @@ def _current_name(directory: Path) -> str | None:
         raise IndexCorruptError(f"cannot read {directory / CURRENT} ({exc}); {_REBUILD}") from exc
 
 
+def _missing_message(directory: Path) -> str:
+    """Names the absolute folder: a relative data folder (the default '.rag') is looked up from
+    the current folder, so a script run elsewhere looks in the wrong place."""
+    relative = "" if directory.is_absolute() else f" ('{directory}' is relative to the current folder)"
+    return (
+        f"no index in {directory.absolute()}{relative}; run 'rag ingest' there, or point to the data "
+        "folder that holds the index with RAG_DATA_DIR=/path/to/.rag or Settings(data_dir=...)"
+    )
+
+
 def current_generation(directory: Path, required: tuple[str, ...]) -> Path:
     """The live generation folder, after checking every required file against its checksum."""
     name = _current_name(directory)
     if name is None:
-        raise IndexMissingError(f"no index in {directory}; run 'rag ingest'")
+        raise IndexMissingError(_missing_message(directory))
     folder = directory / name
     if "/" in name or "\\" in name or not folder.is_dir():
         raise IndexCorruptError(f"{directory / CURRENT} names a missing index folder {name!r}; {_REBUILD}")
