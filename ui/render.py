@@ -24,21 +24,28 @@ CITE_RE = re.compile(r"\[(\d{1,3})\]")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]()#+!|~{}$-])")
 # Setting names and quoted commands in error messages, shown as code so they can be copied as they are.
 _CODE_IN_MESSAGE = re.compile(r"\bRAG_[A-Z0-9_]+\b|'(rag [^']+)'")
+_SURROGATE = re.compile("[\ud800-\udfff]")  # in a Python str, always a lone one
 CONTEXT_CHARS = 150  # shown on each side of a cited span (~300 chars of surrounding text)
 EXCERPT_CHARS = 300
 
 DocumentLookup = Callable[[str], Document | None]
 
 
+def valid_text(text: str) -> str:
+    """Text the page can carry: a lone surrogate (a browser can send one) would fail the
+    page update as a whole, so it becomes U+FFFD."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
 def escape_md(text: str) -> str:
     """Plain text -> markup that the chatbot's markdown + HTML renderer shows literally."""
     # Markdown first, then HTML: entities made by html.escape must not get backslashes.
-    return html.escape(_MD_SPECIAL.sub(r"\\\1", text), quote=False)
+    return html.escape(_MD_SPECIAL.sub(r"\\\1", valid_text(text)), quote=False)
 
 
 def esc(text: str) -> str:
     """Plain text -> HTML (for the raw-HTML panels, which do not render markdown)."""
-    return html.escape(text, quote=True)
+    return html.escape(valid_text(text), quote=True)
 
 
 def source_id(turn: int, n: int) -> str:

@@ -7,11 +7,16 @@ CommonMark renderer."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from markdown_it import MarkdownIt
 
 from rag.errors import QuestionError
+from rag.testing import make_test_assistant
 from tests.ui.fakes import make_answer
 from ui import render
+from ui.chat import AssistantProvider, ChatController, Options, Session
 from ui.messages import friendly_message
 
 TOO_LONG = QuestionError(
@@ -54,3 +59,22 @@ def test_refusal_reason_and_text_show_without_escapes() -> None:
 def test_answers_outside_html_blocks_still_escape_markdown() -> None:
     page = shown(render.render_answer_text("Zie **vet** en ![x](http://evil/p.png) [1]", 1))
     assert "<strong>" not in page and "<img" not in page and "**vet**" in page
+
+
+def test_a_question_with_a_lone_surrogate_from_the_browser_gives_a_page_that_can_be_sent(
+    tmp_path: Path,
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "belarus.txt").write_text("Rusland plaatst kernwapens in Belarus.\n", encoding="utf-8")
+    assistant = make_test_assistant(tmp_path, corpus_dir=corpus)
+    controller = ChatController(AssistantProvider(assistant.settings, assistant))
+    session = Session()
+    updates = list(
+        controller.respond("Waarom \ud800 Belarus?", [], session, Options.from_settings(assistant.settings))
+    )
+    for _, chat, sources, status, _ in updates:  # what Gradio serialises: must be valid UTF-8
+        json.dumps([chat, sources, status], ensure_ascii=False).encode("utf-8")
+    assert updates[-1][1][0]["content"] == "Waarom \ufffd Belarus?"  # the user's bubble
+    assert session.turns[0].content == "Waarom Belarus?"  # the checked question
+    assert 'class="cite"' in updates[-1][1][-1]["content"]
