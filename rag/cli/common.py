@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import ParamSpec, TypeVar
 
 import typer
@@ -44,9 +45,10 @@ def load_settings(**overrides: object) -> Settings:
     except ValidationError as exc:
         flags = {field: flag for field, flag in FLAGS.items() if field in given}
         raise InvalidSettingError(describe_settings_error(exc, flags)) from None
-    except SettingsError as exc:  # e.g. an unreadable .env file
+    except (SettingsError, UnicodeDecodeError, OSError) as exc:  # e.g. a .env file that is not UTF-8
         raise InvalidSettingError(
-            f"cannot read the settings ({exc}); check .env and the RAG_ variables"
+            f"cannot read the settings ({exc}); check {Path('.env').absolute()} (UTF-8 text, "
+            "NAME=value lines) and the RAG_ environment variables"
         ) from None
 
 

@@ -109,3 +109,9 @@ def test_describe_names_env_var_when_no_flag_and_shortens_long_values() -> None:
 )
 def test_allowed_values_in_words(field: str, words: str) -> None:
     assert allowed_values(field) == words
+
+
+def test_dotenv_that_is_not_utf8_is_one_line_naming_the_file(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_bytes(b"RAG_TOP_K=\xff\n")
+    line = _error_line(["ask", "Waarom Belarus?"])
+    assert line.startswith("error: cannot read the settings") and str(tmp_path / ".env") in line
