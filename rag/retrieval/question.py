@@ -55,6 +55,9 @@ def _too_long(length: int, max_chars: int) -> QuestionError:
 def check_question(question: str, max_chars: int) -> str:
     """The normalised question (see normalise_question); QuestionError (naming the fix) when it
     is empty, longer than `max_chars`, or has no letter or digit (only emoji or punctuation)."""
+    if not isinstance(question, str):  # a script passing bytes or None: say so, not a TypeError
+        kind = type(question).__name__
+        raise QuestionError(f"the question must be text (str), not {kind}; decode bytes with .decode()")
     if len(question) > max_chars * _READ_FACTOR:
         raise _too_long(len(question), max_chars)
     text = normalise_question(question)

@@ -68,6 +68,12 @@ def test_questions_keep_their_existing_messages() -> None:
         check_question("a" * 2001, 2000)
 
 
+@pytest.mark.parametrize("value", [b"Waarom Belarus?", None, 42])
+def test_a_question_that_is_not_text_is_a_question_error(value: object) -> None:
+    with pytest.raises(QuestionError, match="must be text"):
+        check_question(value, 2000)  # type: ignore[arg-type]
+
+
 def test_only_emoji_question_says_it_has_no_words() -> None:
     with pytest.raises(QuestionError, match="no words"):
         check_question(ONLY_EMOJI, 2000)
