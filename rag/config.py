@@ -7,10 +7,11 @@ Library code never reads the environment itself.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args, get_origin
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # The names of rag/generators/backends.py's table (a test keeps the two equal); a Literal so that
@@ -107,3 +108,48 @@ class Settings(BaseSettings):
     @property
     def feedback_path(self) -> Path:
         return self.data_dir / "feedback.jsonl"
+
+
+ENV_PREFIX = "RAG_"
+_KINDS: dict[object, str] = {
+    bool: "true or false",
+    int: "a whole number",
+    float: "a number",
+    Path: "a path",
+    str: "text",
+}
+
+
+def env_name(field: str) -> str:
+    return f"{ENV_PREFIX}{field.upper()}"
+
+
+def allowed_values(field: str) -> str:
+    """What a setting accepts, in words: "one of 'auto', 'nl', 'en'" or "a whole number >= 1"."""
+    info = Settings.model_fields.get(field)
+    if info is None:
+        return "a valid value"
+    if get_origin(info.annotation) is Literal:
+        return "one of " + ", ".join(repr(v) for v in get_args(info.annotation))
+    kind = next((words for cls, words in _KINDS.items() if info.annotation is cls), "a valid value")
+    bounds = [f">= {m.ge}" for m in info.metadata if getattr(m, "ge", None) is not None]
+    return " ".join([kind, *bounds])
+
+
+def _short(value: object, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def describe_settings_error(exc: ValidationError, flags: Mapping[str, str] | None = None) -> str:
+    """One line per invalid setting: its name, the value given, what is allowed and where it came
+    from (`flags`: field -> the command-line option that set it; otherwise RAG_<FIELD>)."""
+    flags = flags or {}
+    problems = []
+    for error in exc.errors():
+        field = str(error["loc"][0]) if error["loc"] else "?"
+        source = flags.get(field) or f"{env_name(field)} (environment or .env)"
+        problems.append(
+            f"invalid setting {field}={_short(error['input'])} from {source}: use {allowed_values(field)}"
+        )
+    return "; ".join(problems)

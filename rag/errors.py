@@ -1,7 +1,8 @@
 """The one error tree. Every message names the fix.
 
 RagError
-├── ConfigError              a setting is invalid or inconsistent
+├── ConfigError              a setting is invalid or inconsistent, or a folder cannot be written
+│   └── InvalidSettingError  a setting's value is not allowed (the CLI exits with code 2)
 ├── CorpusError              the corpus folder or a file in it cannot be used
 ├── IndexMissingError        no index yet: run 'rag ingest'
 ├── IndexMismatchError       the index was built with another model/chunker: 'rag ingest --rebuild'
@@ -10,7 +11,7 @@ RagError
 ├── ModelSetupError          assembling a model failed (missing package, bad checksum, disk full)
 ├── GenerationError          the generator produced unusable output
 ├── BackendUnavailableError  the generator backend (e.g. an Ollama server) cannot be reached
-└── QuestionError            the question is empty or too long
+└── QuestionError            the question is empty, too long, or has no words
 """
 
 from __future__ import annotations
@@ -21,6 +22,10 @@ class RagError(Exception):
 
 
 class ConfigError(RagError):
+    pass
+
+
+class InvalidSettingError(ConfigError):
     pass
 
 

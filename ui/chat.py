@@ -177,6 +177,7 @@ class ChatController:
     def _record(
         self, session: Session, question: str, answer: Answer, turn: int, index: int, assistant: Assistant
     ) -> None:
+        question = answer.question  # as checked: normalised, without control characters or surrogates
         session.turns += [Turn(role="user", content=question), Turn(role="assistant", content=answer.text)]
         session.answers[index] = answer
         body = render.render_sources(answer, turn, lambda doc_id: self.document(assistant, doc_id))

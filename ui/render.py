@@ -1,7 +1,9 @@
 """HTML for the chat page: answers with linked [n] markers, the sources panel, the status footer.
 
 Every piece of document or answer text goes through `escape_md` or `esc` (documents may contain HTML or
-prompt-injection text), so only the markup built here ever reaches the page.
+prompt-injection text), so only the markup built here ever reaches the page. Which one depends on
+where the text lands in the chat bubble: a bubble that starts with a block tag (`<div ...>`) is
+an HTML block, where markdown is not applied and backslash escapes would show; there `esc`.
 """
 
 from __future__ import annotations
@@ -20,21 +22,30 @@ if TYPE_CHECKING:
 CITE_RE = re.compile(r"\[(\d{1,3})\]")
 # Markdown punctuation: escaped so the chatbot's markdown renderer shows the text literally.
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]()#+!|~{}$-])")
+# Setting names and quoted commands in error messages, shown as code so they can be copied as they are.
+_CODE_IN_MESSAGE = re.compile(r"\bRAG_[A-Z0-9_]+\b|'(rag [^']+)'")
+_SURROGATE = re.compile("[\ud800-\udfff]")  # in a Python str, always a lone one
 CONTEXT_CHARS = 150  # shown on each side of a cited span (~300 chars of surrounding text)
 EXCERPT_CHARS = 300
 
 DocumentLookup = Callable[[str], Document | None]
 
 
+def valid_text(text: str) -> str:
+    """Text the page can carry: a lone surrogate (a browser can send one) would fail the
+    page update as a whole, so it becomes U+FFFD."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
 def escape_md(text: str) -> str:
     """Plain text -> markup that the chatbot's markdown + HTML renderer shows literally."""
     # Markdown first, then HTML: entities made by html.escape must not get backslashes.
-    return html.escape(_MD_SPECIAL.sub(r"\\\1", text), quote=False)
+    return html.escape(_MD_SPECIAL.sub(r"\\\1", valid_text(text)), quote=False)
 
 
 def esc(text: str) -> str:
     """Plain text -> HTML (for the raw-HTML panels, which do not render markdown)."""
-    return html.escape(text, quote=True)
+    return html.escape(valid_text(text), quote=True)
 
 
 def source_id(turn: int, n: int) -> str:
@@ -42,27 +53,32 @@ def source_id(turn: int, n: int) -> str:
     return f"src-{turn}-{n}"
 
 
-def render_answer_text(text: str, turn: int, citations: Sequence[Citation] = ()) -> str:
+def render_answer_text(
+    text: str, turn: int, citations: Sequence[Citation] = (), escape: Callable[[str], str] = escape_md
+) -> str:
     """Answer text with every [n] turned into a link to its source card; the quoted source
-    sentences under it (paragraphs after the first) as block quotes."""
+    sentences under it (paragraphs after the first) as block quotes. `escape=esc` for text
+    inside an HTML block."""
     answer, *quotes = text.split("\n\n")
-    body = _linked(answer, turn, citations)
+    body = _linked(answer, turn, citations, escape)
     return body + "".join(
-        f'<blockquote class="source-quote">{_linked(q, turn, citations)}</blockquote>' for q in quotes
+        f'<blockquote class="source-quote">{_linked(q, turn, citations, escape)}</blockquote>' for q in quotes
     )
 
 
-def _linked(text: str, turn: int, citations: Sequence[Citation]) -> str:
+def _linked(
+    text: str, turn: int, citations: Sequence[Citation], escape: Callable[[str], str] = escape_md
+) -> str:
     titles = {c.n: c.title for c in citations}
     parts: list[str] = []
     pos = 0
     for match in CITE_RE.finditer(text):
-        parts.append(escape_md(text[pos : match.start()]))
+        parts.append(escape(text[pos : match.start()]))
         n = int(match.group(1))
         title = html.escape(titles.get(n, f"source {n}"), quote=True)
         parts.append(f'<a class="cite" href="#{source_id(turn, n)}" title="{title}">[{n}]</a>')
         pos = match.end()
-    parts.append(escape_md(text[pos:]))
+    parts.append(escape(text[pos:]))
     return "".join(parts)
 
 
@@ -73,17 +89,33 @@ _NEAREST_HINT = {
 
 
 def render_answer(answer: Answer, turn: int) -> str:
-    """The chat bubble for a finished answer (a refusal gets its own style)."""
+    """The chat bubble for a finished answer (a refusal gets its own style, in an HTML block)."""
     if not answer.refused:
         return render_answer_text(answer.text, turn, answer.citations)
-    text = render_answer_text(answer.text, turn, answer.citations) or "No answer in the documents."
-    why = f'<div class="why">({escape_md(answer.refusal_reason)})</div>' if answer.refusal_reason else ""
+    text = render_answer_text(answer.text, turn, answer.citations, esc) or "No answer in the documents."
+    why = f'<div class="why">({esc(answer.refusal_reason)})</div>' if answer.refusal_reason else ""
     hint = _NEAREST_HINT.get(answer.language, _NEAREST_HINT["en"]) if answer.hits else ""
-    return f'<div class="refusal"><strong>{text}</strong>{why}<div class="hint">{hint}</div></div>'
+    return _html_block(
+        f'<div class="refusal"><strong>{text}</strong>{why}<div class="hint">{hint}</div></div>'
+    )
+
+
+def _html_block(markup: str) -> str:
+    """One line: a blank line would end the HTML block, and markdown would apply to the rest."""
+    return "<br>".join(line for line in markup.splitlines() if line.strip())
 
 
 def render_error(message: str) -> str:
-    return f'<div class="chat-error">{escape_md(message)}</div>'
+    """An error in the chat: an HTML block, so plain HTML escaping (a backslash would show), with
+    setting names and commands as code: `RAG_MAX_QUESTION_CHARS` copies as it reads."""
+    parts: list[str] = []
+    pos = 0
+    for match in _CODE_IN_MESSAGE.finditer(message):
+        parts.append(esc(message[pos : match.start()]))
+        parts.append(f"<code>{esc(match.group(1) or match.group(0))}</code>")
+        pos = match.end()
+    parts.append(esc(message[pos:]))
+    return _html_block(f'<div class="chat-error">{"".join(parts)}</div>')
 
 
 CURSOR = '<span class="cursor">▍</span>'  # ends every bubble that is still being written

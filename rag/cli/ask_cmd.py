@@ -52,8 +52,11 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Answer QUESTION from the indexed documents, with cited sources."""
         from rag.answering.pipeline import Assistant
+        from rag.retrieval.question import check_question
 
         settings = load_settings(generator=generator, top_k=k, answer_language=language)
+        # Checked before the models load: a bad question fails in a moment, not after a minute.
+        question = check_question(question, settings.max_question_chars)
         assistant = Assistant.from_settings(settings)
         final: Answer | None = None
         streamed = ""

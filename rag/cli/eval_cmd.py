@@ -1,7 +1,7 @@
 """`rag eval`: run gold questions through the assistant, write reports, gate CI on thresholds.
 
 Exit codes: 0 all thresholds met, 1 an error (bad gold file, missing model or index), 2 a
-threshold not met.
+threshold not met, or (before any question is asked) an invalid setting or option.
 """
 
 from __future__ import annotations

@@ -65,10 +65,13 @@ def register(app: typer.Typer) -> None:
         from rag.errors import ConfigError
         from rag.index.store import load_index
         from rag.retrieval import Retriever
+        from rag.retrieval.question import check_question
 
         if mode not in MODES:
             raise ConfigError(f"unknown mode {mode!r}; use --mode with one of {', '.join(MODES)}")
         settings = load_settings(top_k=k)
+        # Checked before any model or index loads; the normalised text is what gets searched.
+        question = check_question(question, settings.max_question_chars)
         embedder = create_embedder(settings)
         retriever = Retriever.from_index(load_index(settings, embedder), embedder, settings)
         hits = retriever.search(

@@ -15,7 +15,8 @@ from pathlib import Path
 from rag.config import Settings
 from rag.corpus import CorpusLoad, chunk_documents, load_corpus
 from rag.embedders import Embedder, create_embedder
-from rag.errors import CorpusError
+from rag.errors import ConfigError, CorpusError
+from rag.index.persist import check_writable
 from rag.index.store import BuildStats, build_index, index_up_to_date, load_index, save_index
 from rag.types import Chunk
 
@@ -52,6 +53,8 @@ def ingest_corpus(
     if not rebuild and index_up_to_date(settings, embedder, load.documents):
         saved = load_index(settings, None).chunks
         return IngestResult(load, saved, True, None, settings.index_dir, time.perf_counter() - started)
+    fix = "set RAG_DATA_DIR to a writable folder, or make this one writable (chmod u+w)"
+    check_writable(settings.index_dir, fix)  # before any embedding: fail in a second, not an hour
     chunks = chunk_documents(
         load.documents,
         embedder.count_tokens,
@@ -59,5 +62,9 @@ def ingest_corpus(
         overlap_tokens=settings.chunk_overlap,
     )
     index = build_index(settings, embedder, load.documents, chunks, progress=progress)
-    save_index(index, settings.index_dir)
+    try:
+        save_index(index, settings.index_dir)
+    except OSError as exc:  # the previous index stays as it was: saves are atomic
+        where = settings.index_dir.absolute()
+        raise ConfigError(f"cannot save the index in {where} ({exc.strerror or exc}); {fix}") from exc
     return IngestResult(load, chunks, False, index.stats, settings.index_dir, time.perf_counter() - started)

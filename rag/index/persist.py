@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from rag.errors import IndexCorruptError, IndexMissingError
+from rag.errors import ConfigError, IndexCorruptError, IndexMissingError
 
 CURRENT = "CURRENT"
 CHECKSUMS = "checksums.json"
@@ -90,6 +90,27 @@ def _prune(directory: Path, keep: set[str]) -> None:
             shutil.rmtree(entry, ignore_errors=True)
 
 
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except OSError:  # a parent folder that cannot be searched: check that parent instead
+        return False
+
+
+def check_writable(directory: Path, fix: str) -> None:
+    """ConfigError (naming the folder and `fix`) unless `directory` is a folder that can be
+    written, or can be created in one; checked before long work whose result it will hold."""
+    target = directory.absolute()
+    existing = target
+    while not _exists(existing) and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise ConfigError(f"cannot write to {target}: {existing} is a file, not a folder; {fix}")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        inside = "" if existing == target else f" (it would be created in {existing})"
+        raise ConfigError(f"cannot write to {target}: the folder is read-only{inside}; {fix}")
+
+
 def save_files(directory: Path, writers: Mapping[str, Writer]) -> Path:
     """Write one new generation with `writers` (file name -> write function) and switch to it."""
     directory.mkdir(parents=True, exist_ok=True)
@@ -119,11 +140,21 @@ def _current_name(directory: Path) -> str | None:
         raise IndexCorruptError(f"cannot read {directory / CURRENT} ({exc}); {_REBUILD}") from exc
 
 
+def _missing_message(directory: Path) -> str:
+    """Names the absolute folder: a relative data folder (the default '.rag') is looked up from
+    the current folder, so a script run elsewhere looks in the wrong place."""
+    relative = "" if directory.is_absolute() else f" ('{directory}' is relative to the current folder)"
+    return (
+        f"no index in {directory.absolute()}{relative}; run 'rag ingest' there, or point to the data "
+        "folder that holds the index with RAG_DATA_DIR=/path/to/.rag or Settings(data_dir=...)"
+    )
+
+
 def current_generation(directory: Path, required: tuple[str, ...]) -> Path:
     """The live generation folder, after checking every required file against its checksum."""
     name = _current_name(directory)
     if name is None:
-        raise IndexMissingError(f"no index in {directory}; run 'rag ingest'")
+        raise IndexMissingError(_missing_message(directory))
     folder = directory / name
     if "/" in name or "\\" in name or not folder.is_dir():
         raise IndexCorruptError(f"{directory / CURRENT} names a missing index folder {name!r}; {_REBUILD}")

@@ -117,7 +117,8 @@ def test_load_failure_is_shown_and_retried(settings: Settings) -> None:
     provider = AssistantProvider(settings, None, loader)  # type: ignore[arg-type]
     ctl = ChatController(provider)
     *_, last = ctl.respond("Waarom?", [], Session(), Options.from_settings(settings))
-    assert "There is no index yet. no index in .rag/index; run 'rag ingest'" in last[1][-1]["content"]
+    content = last[1][-1]["content"]
+    assert "There is no index yet. no index in .rag/index; run <code>rag ingest</code>" in content
     assert "rag ingest" in last[3]  # the status footer says why too
     *_, retried = ctl.respond("Waarom?", [], Session(), Options.from_settings(settings))
     assert 'class="cite"' in retried[1][-1]["content"] and len(attempts) == 2
