@@ -33,6 +33,9 @@ from rag.types import Answer, AnswerSentence, Citation, SideCall
 # 45 questions of session 3): the refused unanswerable questions' best sentences reached at most
 # 0.61, answerable ones that the model failed 0.42-0.74.
 FALLBACK_MIN_COSINE = 0.62
+# Cosine of a source sentence with its machine translation (both as documents) below which
+# the translation is not shown (see Composer._faithful).
+TRANSLATION_MIN_COSINE = 0.85
 LEAD_IN = {
     "nl": "Het dichtst bij een antwoord komt deze passage uit de documenten:",
     "en": "The closest the documents come to an answer is this passage:",
@@ -120,7 +123,7 @@ class Composer:
             name = PROMPT_NAMES.get(draft.language, draft.language)
             translation, call = translate_quote(quote.text, name, draft.gen, draft.language)
             calls.append(call)
-            if translation is not None:
+            if translation is not None and self._faithful(quote.text, translation):
                 shown.append(replace(quote, translation=translation))
         return shown, draft.with_side_calls(calls)
 
@@ -135,6 +138,14 @@ class Composer:
         if not quotes or count_mismatch(draft.standalone, texts, draft.language, self.analyser):
             return None
         return draft, quotes
+
+    def _faithful(self, original: str, translation: str) -> bool:
+        """A translation that means what the original says: both embedded as documents, they
+        are as close as faithful translations are. Measured with EmbeddingGemma on Dutch
+        sentences and the model's English: faithful 0.88-0.89, a loose but right one 0.81, one
+        that changed a count and a verb 0.81, one that made up another event 0.65."""
+        vectors = self.vectors.embed([original, translation])
+        return float(vectors[0] @ vectors[1]) >= TRANSLATION_MIN_COSINE
 
     @staticmethod
     def _with(

@@ -252,7 +252,8 @@ class _SameVector:
     cross-lingual similarity, which the quote of a Dutch source under an English answer needs."""
 
     def embed_documents(self, texts: list[str]) -> np.ndarray:
-        return np.ones((len(texts), 2)) / np.sqrt(2)
+        # ...except a sentence about an army, which is far from everything else.
+        return np.array([[1.0, 0.0] if "army" in t else [np.sqrt(0.5), np.sqrt(0.5)] for t in texts])
 
     def embed_query(self, text: str) -> np.ndarray:
         return np.ones(2) / np.sqrt(2)
@@ -294,6 +295,9 @@ def test_an_english_answer_quotes_a_dutch_source_in_labelled_machine_translation
     "translation",
     [
         None,  # not translated at all
+        # Another event, of the right length and with every number: only its meaning is wrong.
+        "The Russian army was forced to leave the Baltic states within five days, a harsh conclusion "
+        "reached in the spring of 2016 by the RAND Corporation as a wake-up call for all of NATO.",
         "Russia needs at most a few days to conquer the Baltic states. This harsh conclusion of the "
         "RAND Corporation in the spring of 2016 was partly a wake-up call for NATO.",  # a number is lost
     ],
