@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Literal
 
@@ -9,6 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 ChunkKind = Literal["text", "footnote", "caption", "heading"]
 Role = Literal["user", "assistant"]
+PageRun = tuple[int, int, int]  # start, end (in Document.text), page number (1-based)
+Heading = tuple[int, int, str]  # offset in Document.text, level (1 = top), text
 
 
 class Frozen(BaseModel):
@@ -40,7 +43,10 @@ class Document(Frozen):
     regions: tuple[tuple[int, int, ChunkKind], ...] = ()
     # Paged formats (PDF): (start, end, page) runs of `text`, page numbers from 1; see
     # rag.corpus.pages. Empty for formats without pages.
-    pages: tuple[tuple[int, int, int], ...] = ()
+    pages: tuple[PageRun, ...] = ()
+    # Formats that mark headings (Word, OpenDocument, HTML, EPUB): where each heading starts in
+    # `text`, in text order; see rag.corpus.sections. Empty for formats without them.
+    headings: tuple[Heading, ...] = ()
 
 
 class Chunk(Frozen):
@@ -58,6 +64,11 @@ class Chunk(Frozen):
     n_tokens: int
     language: str = "nl"
     pages: tuple[int, ...] = ()  # the document pages the chunk's text comes from (PDF), ascending
+    # The document's page runs clipped to the chunk, so a span inside it knows its own pages.
+    page_runs: tuple[PageRun, ...] = ()
+    # The document heading in force where the chunk starts, and those inside it: a span inside
+    # the chunk knows its section. Both empty in indexes built before they were recorded.
+    headings: tuple[Heading, ...] = ()
 
 
 class Hit(Frozen):
@@ -89,6 +100,25 @@ class Citation(Frozen):
     end: int
     quote: str
     support: float = 0.0  # how well the cited passage supports the sentence(s), 0..1
+    pages: tuple[int, ...] = ()  # the pages the quoted span is on (paged formats), ascending
+    section: str | None = None  # the nearest heading before the span (formats with headings)
+
+    @property
+    def location(self) -> str:
+        """Where the quoted span is, for people: "p. 4–5", "Methods", "p. 4 · Methods" or ""."""
+        return " · ".join(x for x in (page_label(self.pages), self.section or "") if x)
+
+
+def page_label(pages: Sequence[int]) -> str:
+    """(4,) -> "p. 4"; (4, 5, 6) -> "p. 4–6"; (3, 4, 8) -> "p. 3–4, 8"; () -> ""."""
+    ranges: list[list[int]] = []
+    for page in sorted(set(pages)):
+        if ranges and page == ranges[-1][1] + 1:
+            ranges[-1][1] = page
+        else:
+            ranges.append([page, page])
+    spans = [str(a) if a == b else f"{a}–{b}" for a, b in ranges]
+    return f"p. {', '.join(spans)}" if spans else ""
 
 
 class AnswerSentence(Frozen):

@@ -25,7 +25,12 @@ blockquote.source-quote { margin: 8px 0 0; padding: 4px 10px; border-left: 3px s
 .refusal .why, .refusal .hint { font-size: .85em; color: var(--body-text-color-subdued); }
 .chat-error { border-left: 4px solid #dc2626; background: rgba(220,38,38,.08); padding: 6px 10px;
   border-radius: 4px; }
-#rag-sources { max-height: 540px; overflow-y: auto; padding-right: 4px; }
+/* The sources scroll within their own box, never over the status line and settings below.
+   Gradio puts an inline `overflow: visible` on the component's wrapper (#rag-sources), which
+   beats any stylesheet, so the scrolling box is the panel's own .sources div; it is never
+   taller than the chat column beside it, and shorter in a low window. */
+#rag-sources .sources { max-height: clamp(240px, calc(100vh - 200px), 540px); overflow-y: auto;
+  overscroll-behavior: contain; padding-right: 4px; }
 .sources-empty { padding: 24px 8px; text-align: center; }
 .muted { color: var(--body-text-color-subdued); }
 .src-q { font-size: .85rem; color: var(--body-text-color-subdued); margin: 0 0 6px; }
@@ -36,6 +41,7 @@ blockquote.source-quote { margin: 8px 0 0; padding: 4px 10px; border-left: 3px s
 .src-n, .src-rank { font-weight: 700; color: var(--color-accent); }
 .src-title { font-weight: 600; flex: 1 1 0; min-width: 0; display: -webkit-box; -webkit-line-clamp: 2;
   -webkit-box-orient: vertical; overflow: hidden; }
+.src-where { font-size: .8rem; color: var(--body-text-color-subdued); font-style: italic; }
 .src-date, .src-support { color: var(--body-text-color-subdued); font-size: .8rem; }
 .src-support { margin-left: auto; }
 .src-body mark { background: #fde68a; color: #111; padding: 0 1px; border-radius: 2px; }

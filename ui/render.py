@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from rag.types import Answer, Citation, Document, Hit
+from rag.types import Answer, Citation, Document, Hit, page_label
 
 if TYPE_CHECKING:
     from rag.answering.pipeline import AssistantInfo
@@ -164,9 +164,11 @@ def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
     return esc(text[: _snap_right(text, limit)] + " …")
 
 
-def _meta(title: str, date: str | None) -> str:
+def _meta(title: str, date: str | None, where: str = "") -> str:
+    """Title, date, and where in the document (page(s), section) when known."""
     when = f' <span class="src-date">{html.escape(date)}</span>' if date else ""
-    return f'<span class="src-title">{html.escape(title)}</span>{when}'
+    place = f' <span class="src-where">{esc(where)}</span>' if where else ""
+    return f'<span class="src-title">{html.escape(title)}</span>{when}{place}'
 
 
 def render_citation_card(citation: Citation, turn: int, document: Document | None) -> str:
@@ -178,7 +180,7 @@ def render_citation_card(citation: Citation, turn: int, document: Document | Non
     return (
         f'<div class="src-card" id="{source_id(turn, citation.n)}">'
         f'<div class="src-head"><span class="src-n">[{citation.n}]</span> '
-        f"{_meta(citation.title, citation.date)}{support}</div>"
+        f"{_meta(citation.title, citation.date, citation.location)}{support}</div>"
         f'<div class="src-body">{body}</div></div>'
     )
 
@@ -187,7 +189,7 @@ def render_hit(hit: Hit) -> str:
     chunk = hit.chunk
     return (
         f'<div class="src-card hit"><div class="src-head"><span class="src-rank">#{hit.rank}</span> '
-        f"{_meta(chunk.doc_title, chunk.doc_date)}</div>"
+        f"{_meta(chunk.doc_title, chunk.doc_date, page_label(chunk.pages))}</div>"
         f'<div class="src-body">{excerpt(chunk.text)}</div></div>'
     )
 

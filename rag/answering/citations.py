@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from rag.answering.types import Checked, PlannedPassage, RawSentence
-from rag.corpus import split_sentences
+from rag.corpus import pages_in, section_at, split_sentences
 from rag.text import TextAnalyser, content_terms, fold, spelled_numbers
 from rag.types import AnswerSentence, Citation
 
@@ -227,7 +227,8 @@ def _citation(n: int, sentence: str, planned: PlannedPassage, support: float, la
 
 
 def span_citation(n: int, planned: PlannedPassage, start: int, end: int, support: float) -> Citation:
-    """Citation [n] of the passage, pointing at document[start:end]."""
+    """Citation [n] of the passage, pointing at document[start:end], with the page(s) and the
+    section that span is in (indexes from before page runs were recorded: the chunk's pages)."""
     chunk = planned.chunk
     return Citation(
         n=n,
@@ -239,6 +240,8 @@ def span_citation(n: int, planned: PlannedPassage, start: int, end: int, support
         end=end,
         quote=chunk.text[start - chunk.start : end - chunk.start],
         support=round(support, 3),
+        pages=pages_in(chunk.page_runs, start, end) or chunk.pages,
+        section=section_at(chunk.headings, start),
     )
 
 

@@ -9,7 +9,7 @@ from rich.markup import escape
 
 from rag.cli.common import console, friendly_errors, load_settings
 from rag.config import GeneratorName
-from rag.types import Answer, StreamDelta, StreamDone
+from rag.types import Answer, StreamDelta, StreamDone, page_label
 
 
 def print_answer_sources(answer: Answer) -> None:
@@ -19,13 +19,17 @@ def print_answer_sources(answer: Answer) -> None:
         if nearest:
             console.print("[bold]Nearest passages:[/]")
             for hit in nearest:
-                console.print(f"  - {escape(hit.chunk.doc_title)}: {escape(hit.chunk.text[:160])}…")
+                where = f" ({page_label(hit.chunk.pages)})" if hit.chunk.pages else ""
+                title = escape(hit.chunk.doc_title + where)
+                console.print(f"  - {title}: {escape(hit.chunk.text[:160])}…")
         return
     console.print("\n[bold]Sources[/]")
     for c in answer.citations:
         date = f", {c.date}" if c.date else ""
+        where = f", {c.location}" if c.location else ""
         console.print(
-            f"[bold cyan][{c.n}][/] {escape(c.title)}{date} [dim]({c.chunk_id}, {c.start}-{c.end})[/]"
+            f"[bold cyan][{c.n}][/] {escape(c.title)}{date}{escape(where)} "
+            f"[dim]({c.chunk_id}, {c.start}-{c.end})[/]"
         )
         console.print(f"    “{escape(c.quote)}”")
     if answer.dropped_sentences:

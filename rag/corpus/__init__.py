@@ -7,7 +7,8 @@ from rag.corpus.chunk import chunk_document, chunk_documents
 from rag.corpus.clean import CleanResult, clean_text
 from rag.corpus.display import chunk_in_context, documents_table
 from rag.corpus.load import MAX_FILE_MB, CorpusLoad, SkippedFile, load_corpus, read_raw
-from rag.corpus.pages import pages_of
+from rag.corpus.pages import pages_in, pages_of
+from rag.corpus.sections import section_at
 from rag.corpus.sentences import split_sentences
 
 # Bump when cleaning or chunking changes what chunks come out: the index manifest records it, and
@@ -29,8 +30,10 @@ __all__ = [
     "find_quote",
     "gold_normalise",
     "load_corpus",
+    "pages_in",
     "pages_of",
     "raw_span_to_clean",
     "read_raw",
+    "section_at",
     "split_sentences",
 ]

@@ -21,7 +21,12 @@ def gold_normalise(text: str) -> str:
 def raw_span_to_clean(doc: Document, raw_start: int, raw_end: int) -> tuple[int, int] | None:
     """The smallest span of `doc.text` holding every cleaned character copied from
     raw[raw_start:raw_end]; None when cleaning kept none of them."""
-    return _map(doc.segments, raw_start, raw_end, from_raw=True)
+    return raw_to_clean(doc.segments, raw_start, raw_end)
+
+
+def raw_to_clean(segments: tuple[Segment, ...], raw_start: int, raw_end: int) -> tuple[int, int] | None:
+    """raw_span_to_clean for a document still being built: from its segments alone."""
+    return _map(segments, raw_start, raw_end, from_raw=True)
 
 
 def clean_span_to_raw(doc: Document, start: int, end: int) -> tuple[int, int] | None:

@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
-from rag.corpus.pages import pages_of
+from rag.corpus.pages import clip_runs, pages_of
+from rag.corpus.sections import headings_for
 from rag.corpus.sentences import split_sentences
 from rag.errors import ConfigError
 from rag.types import Chunk, ChunkKind, Document
@@ -66,6 +67,8 @@ def chunk_document(
             n_tokens=count_tokens(doc.text[start:end]),
             language=doc.language,
             pages=pages_of(doc, start, end),
+            page_runs=clip_runs(doc.pages, start, end),
+            headings=headings_for(doc.headings, start, end),
         )
         for ordinal, (start, end, kind) in enumerate(spans)
     ]

@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from rag.corpus.load import CorpusLoad
-from rag.types import Chunk, Document
+from rag.types import Chunk, Document, page_label
 
 
 def documents_table(load: CorpusLoad, chunks: Sequence[Chunk]) -> Table:
@@ -49,11 +49,7 @@ def chunk_in_context(doc: Document, chunk: Chunk, context_chars: int = 300) -> R
     header = Text.assemble(
         (chunk.id, "bold"),
         f"  kind={chunk.kind}  chars {chunk.start}-{chunk.end}  tokens={chunk.n_tokens}",
-        f"  {_pages_label(chunk.pages)}" if chunk.pages else "",
+        f"  {page_label(chunk.pages)}" if chunk.pages else "",
         f"  {doc.title}" + (f" ({doc.date})" if doc.date else ""),
     )
     return Panel(Group(header, Text(""), body), title=doc.path, title_align="left")
-
-
-def _pages_label(pages: tuple[int, ...]) -> str:
-    return f"p. {pages[0]}" if len(pages) == 1 else f"pp. {pages[0]}-{pages[-1]}"

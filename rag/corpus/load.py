@@ -25,6 +25,7 @@ from rag.corpus.clean import clean_text
 from rag.corpus.metadata import find_date, find_title
 from rag.corpus.pages import page_runs
 from rag.corpus.readers import MARKDOWN, SUFFIXES, Extracted, ReaderError, read_document, reader_for
+from rag.corpus.sections import document_headings
 from rag.errors import CorpusError
 from rag.text.language import detect_language
 from rag.types import Document
@@ -207,4 +208,5 @@ def _load_one(path: Path, rel: str, doc_id: str) -> Document:
         segments=cleaned.segments,
         regions=cleaned.regions,
         pages=page_runs(cleaned.segments, extracted.pages),
+        headings=document_headings(cleaned.text, cleaned.segments, extracted.headings),
     )

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import bisect
 
-from rag.types import Document, Segment
-
-PageRun = tuple[int, int, int]  # start, end (in Document.text), page number (1-based)
+from rag.types import Document, PageRun, Segment
 
 
 def page_runs(segments: tuple[Segment, ...], page_starts: tuple[int, ...]) -> tuple[PageRun, ...]:
@@ -40,4 +38,14 @@ def page_runs(segments: tuple[Segment, ...], page_starts: tuple[int, ...]) -> tu
 
 def pages_of(document: Document, start: int, end: int) -> tuple[int, ...]:
     """The pages that document.text[start:end] comes from, ascending; () for unpaged documents."""
-    return tuple(sorted({page for s, e, page in document.pages if s < end and start < e}))
+    return pages_in(document.pages, start, end)
+
+
+def pages_in(runs: tuple[PageRun, ...], start: int, end: int) -> tuple[int, ...]:
+    """The pages of the runs that overlap [start, end), ascending."""
+    return tuple(sorted({page for s, e, page in runs if s < end and start < e}))
+
+
+def clip_runs(runs: tuple[PageRun, ...], start: int, end: int) -> tuple[PageRun, ...]:
+    """The runs that overlap [start, end), cut to it (a chunk's share of its document's pages)."""
+    return tuple((max(s, start), min(e, end), page) for s, e, page in runs if s < end and start < e)

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rag.answering.citations import check_sentences, lexical_support, spelled_date, unsupported_numbers
+from rag.answering.citations import (
+    check_sentences,
+    lexical_support,
+    span_citation,
+    spelled_date,
+    unsupported_numbers,
+)
 from rag.answering.output import RawSentence
 from rag.answering.prompt import PlannedPassage
 from rag.generators.base import Passage
@@ -155,3 +161,43 @@ def test_the_passage_date_supports_a_sentence_about_when_it_was_written() -> Non
         language="nl", threshold=0.5, analyser=ANALYSER,
     )  # fmt: skip
     assert [s.text for s in out.sentences] == [sentence]
+
+
+def _paged_passage() -> PlannedPassage:
+    """A chunk at document offset 1000 running over pages 4 and 5 (page 5 from 'Dat'), under the
+    heading 'Baltische staten' (at 900, before the chunk) and then 'Bronnen' (at 1080)."""
+    text = TEXTS[0]  # "Rusland ... veroveren. Dat zei RAND."
+    page_break = 1000 + text.index("Dat zei")
+    chunk = Chunk(
+        id="d1:0000", doc_id="d1", doc_title="Rapport", ordinal=0, start=1000, end=1000 + len(text),
+        text=text, n_tokens=len(text.split()), pages=(4, 5),
+        page_runs=((1000, page_break, 4), (page_break, 1000 + len(text), 5)),
+        headings=((900, 1, "Baltische staten"), (page_break, 2, "Bronnen")),
+    )  # fmt: skip
+    return PlannedPassage(
+        Passage(n=1, chunk_id=chunk.id, title="Rapport", text=text), chunk, ((1000, chunk.end),)
+    )
+
+
+def test_a_citation_names_the_pages_and_section_of_its_span() -> None:
+    planned_ = _paged_passage()
+    first_sentence_end = planned_.chunk.start + TEXTS[0].index(" Dat zei")
+    on_page_4 = span_citation(1, planned_, 1000, first_sentence_end, 0.9)
+    assert on_page_4.pages == (4,) and on_page_4.section == "Baltische staten"
+    assert on_page_4.location == "p. 4 · Baltische staten"
+    across = span_citation(1, planned_, 1000, planned_.chunk.end, 0.9)
+    assert across.pages == (4, 5) and across.location.startswith("p. 4–5")
+    on_page_5 = span_citation(1, planned_, first_sentence_end + 1, planned_.chunk.end, 0.9)
+    assert on_page_5.pages == (5,) and on_page_5.section == "Bronnen"
+
+
+def test_a_chunk_from_an_older_index_cites_its_own_pages() -> None:
+    chunk = _paged_passage().chunk.model_copy(update={"page_runs": (), "headings": ()})
+    old = PlannedPassage(Passage(n=1, chunk_id=chunk.id, title="Rapport", text=chunk.text), chunk, ())
+    cite = span_citation(1, old, 1000, 1010, 0.5)
+    assert cite.pages == (4, 5) and cite.section is None
+
+
+def test_unpaged_documents_have_no_location() -> None:
+    cite = span_citation(1, PASSAGES[2], 1000, 1010, 0.5)
+    assert cite.pages == () and cite.section is None and cite.location == ""

@@ -113,3 +113,15 @@ def test_quoted_source_sentence_is_a_block_quote_with_its_link() -> None:
     before, quote = html_.split('<blockquote class="source-quote">')
     assert 'href="#src-2-1"' in before and 'href="#src-2-1"' in quote
     assert quote.endswith("</blockquote>") and "&lt;b&gt;" in quote and "<b>" not in quote
+
+
+def test_source_cards_name_the_page_and_section() -> None:
+    cited = make_answer("q").citations[0].model_copy(update={"pages": (4, 5), "section": "Kosten <b>"})
+    card = render.render_citation_card(cited, 1, DOC)
+    assert '<span class="src-where">p. 4–5 · Kosten &lt;b&gt;</span>' in card
+    paged_hit = (
+        make_answer("q").hits[1].model_copy(update={"chunk": CHUNKS[1].model_copy(update={"pages": (7,)})})
+    )
+    assert '<span class="src-where">p. 7</span>' in render.render_hit(paged_hit)
+    unpaged = render.render_citation_card(make_answer("q").citations[0], 1, DOC)
+    assert "src-where" not in unpaged
