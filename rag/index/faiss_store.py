@@ -106,7 +106,8 @@ class FaissIndex:
         file, where faiss writing to a path would raise a bare RuntimeError."""
         index = self._index if self._index is not None else self._new_index("flat")
         with path.open("wb") as handle:
-            faiss.write_index(index, faiss.PyCallbackIOWriter(handle.write))
+            writer = faiss.PyCallbackIOWriter(handle.write)  # type: ignore[attr-defined]  # not in its stubs
+            faiss.write_index(index, writer)
 
     @classmethod
     def load(cls, path: Path, *, index_type: IndexType = "flat", threads: int = 1) -> FaissIndex:
