@@ -124,3 +124,22 @@ def test_rag_ask_with_ollama_down_prints_one_line_naming_the_fix(
     assert "Traceback" not in result.output
     errors = [line for line in result.output.splitlines() if line.startswith("error:")]
     assert len(errors) == 1 and re.search(r"not reachable.*'ollama serve'.*RAG_OLLAMA_HOST", errors[0])
+
+
+def test_chat_replaces_the_streamed_words_with_the_error_when_ollama_cuts_off(tmp_path: Path) -> None:
+    from ui.chat import AssistantProvider, ChatController, Options, Session
+
+    fake = FakeOllama(REPLY, chunk_size=8, fault="cut", fault_after_pieces=7)
+    with fake.serve() as url:
+        base = make_test_assistant(tmp_path, corpus_dir=write_corpus(tmp_path / "corpus"))
+        settings = base.settings.model_copy(update={"generator": "ollama", "ollama_host": url})
+        generator = OllamaGenerator(url, MODEL, timeout_s=5)
+        assistant = Assistant(settings, index=base.index, embedder=base.embedder, generator=generator)
+        controller = ChatController(AssistantProvider(settings, assistant))
+        session = Session()
+        updates = list(controller.respond(QUESTION, [], session, Options.from_settings(settings)))
+    bubbles = [update[1][-1]["content"] for update in updates]
+    assert any("Poetin wil" in bubble for bubble in bubbles[:-1])  # words were streamed ...
+    assert "stopped in the middle of the answer" in bubbles[-1] and "Poetin wil" not in bubbles[-1]
+    assert updates[-1][0] == QUESTION  # the question stays in the box, to ask again
+    assert session.answers == {} and session.turns == []  # ... and never kept as an answer
