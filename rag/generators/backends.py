@@ -34,11 +34,13 @@ class Backend:
 
 def _llama_cpp(settings: Settings, embedder: Embedder | None) -> Generator:
     from rag.generators.llama_cpp import LlamaCppGenerator, require_llama_cpp
-    from rag.models import resolve_llm_path
+    from rag.models.registry import damaged_llm_fix, resolve_llm_path
 
     require_llama_cpp()
     path = resolve_llm_path(settings)
-    return LlamaCppGenerator(path, n_ctx=settings.n_ctx, threads=settings.llm_threads)
+    return LlamaCppGenerator(
+        path, n_ctx=settings.n_ctx, threads=settings.llm_threads, damaged_fix=damaged_llm_fix(settings)
+    )
 
 
 def _ollama(settings: Settings, embedder: Embedder | None) -> Generator:

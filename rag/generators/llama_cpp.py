@@ -84,6 +84,7 @@ class LlamaCppGenerator:
         seed: int = 0,
         repeat_penalty: float = 1.1,
         chars_per_token_cap: int = 16,
+        damaged_fix: str = "the file may be incomplete: run 'rag setup --verify', then 'rag setup'",
     ) -> None:
         require_llama_cpp()
         if not Path(model_path).is_file():
@@ -94,6 +95,7 @@ class LlamaCppGenerator:
         self._seed = seed
         self._repeat_penalty = repeat_penalty
         self._chars_per_token_cap = chars_per_token_cap
+        self._damaged_fix = damaged_fix  # the user's own file needs other advice than a built-in
         self._llm: Any = None
         self._vocab: Any = None
         self._lock = threading.Lock()  # one generation at a time on the one model
@@ -232,6 +234,5 @@ class LlamaCppGenerator:
                 )
         except (ValueError, RuntimeError) as exc:
             raise ModelMissingError(
-                f"cannot load the GGUF model {self._path}: {exc}; the file may be incomplete, "
-                "run 'rag setup' again"
+                f"cannot load the GGUF model {self._path}: {exc}; {self._damaged_fix}"
             ) from exc

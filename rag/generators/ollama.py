@@ -2,8 +2,9 @@
 
 The JSON schema goes in Ollama's `format` field, so the server constrains decoding to it.
 Errors are mapped onto the project's tree: an unreachable or silent server and an unknown model
-tag are BackendUnavailableError (the user must act); anything else the server reports is a
-GenerationError.
+tag are BackendUnavailableError (the user must act), and so is a reply cut off before its
+last ("done") line: the pieces already streamed are never read as a complete answer. Anything
+else the server reports is a GenerationError.
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ class OllamaGenerator:
         return math.ceil(len(text) / CHARS_PER_TOKEN)
 
     def stream(self, request: GenerationRequest) -> Iterator[str]:
+        started = False  # a reply began: a broken connection now cuts an answer short
         try:
             parts = self._client.chat(
                 model=self._model,
@@ -66,8 +68,11 @@ class OllamaGenerator:
                 options=self._options(request),
             )
             for part in parts:
+                started = True
                 if part.message.content:
                     yield part.message.content
+                if part.done:
+                    return
         except ollama.ResponseError as exc:
             raise self._response_error(exc) from exc
         except httpx.TimeoutException as exc:
@@ -76,13 +81,22 @@ class OllamaGenerator:
                 "running ('ollama serve') or raise RAG_OLLAMA_TIMEOUT_S"
             ) from exc
         except (httpx.TransportError, ConnectionError) as exc:
-            raise BackendUnavailableError(self._unreachable()) from exc
+            raise BackendUnavailableError(self._cut(exc) if started else self._unreachable()) from exc
+        # The last line of a complete reply says "done"; without it the answer is cut short.
+        raise BackendUnavailableError(self._cut(None))
 
     def _options(self, request: GenerationRequest) -> dict[str, Any]:
         return {"temperature": request.temperature, "num_predict": request.max_tokens, "num_ctx": self._n_ctx}
 
     def _unreachable(self) -> str:
         return f"Ollama at {self._host} is not reachable; start it with 'ollama serve' or set RAG_OLLAMA_HOST"
+
+    def _cut(self, exc: Exception | None) -> str:
+        why = f" ({exc})" if exc is not None and str(exc) else ""
+        return (
+            f"Ollama at {self._host} stopped in the middle of the answer{why}; check that it is still "
+            "running ('ollama serve', and its log), then ask again"
+        )
 
     def _response_error(self, exc: ollama.ResponseError) -> Exception:
         if exc.status_code == 404:

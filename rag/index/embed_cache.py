@@ -12,7 +12,7 @@ import logging
 import re
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import closing, contextmanager
+from contextlib import closing, contextmanager, suppress
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _LOOKUP_BATCH = 500  # stays under SQLite's limit on query parameters
+_FLOAT_BYTES = np.dtype(np.float32).itemsize
 
 
 def text_key(text: str) -> str:
@@ -61,13 +62,28 @@ class EmbeddingCache:
                     marks = ",".join("?" * len(batch))
                     rows = conn.execute(f"SELECT key, vector FROM vectors WHERE key IN ({marks})", batch)
                     for key, blob in rows:
+                        if not isinstance(blob, bytes) or len(blob) != self.dim * _FLOAT_BYTES:
+                            continue  # damaged or another model's: embed again
                         vector = np.frombuffer(blob, dtype=np.float32)
-                        if vector.shape == (self.dim,) and np.all(np.isfinite(vector)):
+                        if np.all(np.isfinite(vector)):
                             found[key] = vector
         except (sqlite3.Error, OSError) as exc:
             log.warning("embedding cache %s unreadable (%s); embedding again", self.path, exc)
+            self._discard_if_damaged(exc)
             return {}
         return found
+
+    def _discard_if_damaged(self, exc: Exception) -> None:
+        """A file that is not (or no longer) an SQLite database stays so: without this, every
+        ingest would embed everything again. A locked, read-only or full disk is left alone."""
+        if not isinstance(exc, sqlite3.DatabaseError) or isinstance(exc, sqlite3.OperationalError):
+            return
+        log.warning(
+            "removing the damaged embedding cache %s; it fills again as chunks are embedded", self.path
+        )
+        for suffix in ("", "-journal", "-wal"):
+            with suppress(OSError):
+                self.path.with_name(self.path.name + suffix).unlink(missing_ok=True)
 
     def put_many(self, vectors: Mapping[str, Vectors]) -> None:
         rows = [(key, np.asarray(vec, dtype=np.float32).tobytes()) for key, vec in vectors.items()]

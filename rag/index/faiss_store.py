@@ -102,8 +102,12 @@ class FaissIndex:
         return np.asarray(self._index.reconstruct_n(0, len(self)), dtype=np.float32)
 
     def save(self, path: Path) -> None:
+        """Written through a Python file: a full disk is an OSError (ENOSPC) as for any other
+        file, where faiss writing to a path would raise a bare RuntimeError."""
         index = self._index if self._index is not None else self._new_index("flat")
-        faiss.write_index(index, str(path))
+        with path.open("wb") as handle:
+            writer = faiss.PyCallbackIOWriter(handle.write)  # type: ignore[attr-defined]  # not in its stubs
+            faiss.write_index(index, writer)
 
     @classmethod
     def load(cls, path: Path, *, index_type: IndexType = "flat", threads: int = 1) -> FaissIndex:

@@ -7,6 +7,7 @@ Otherwise only chunks whose text is new to this model are embedded (see store.bu
 
 from __future__ import annotations
 
+import errno
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -65,6 +66,15 @@ def ingest_corpus(
     try:
         save_index(index, settings.index_dir)
     except OSError as exc:  # the previous index stays as it was: saves are atomic
-        where = settings.index_dir.absolute()
-        raise ConfigError(f"cannot save the index in {where} ({exc.strerror or exc}); {fix}") from exc
+        raise ConfigError(_save_failed(settings.index_dir, exc, fix)) from exc
     return IngestResult(load, chunks, False, index.stats, settings.index_dir, time.perf_counter() - started)
+
+
+def _save_failed(index_dir: Path, exc: OSError, fix: str) -> str:
+    where = index_dir.absolute()
+    if exc.errno == errno.ENOSPC:
+        fix = (
+            "free some disk space there (or set RAG_DATA_DIR to a folder on a larger disk) and run "
+            "'rag ingest' again; the previous index is still in place"
+        )
+    return f"cannot save the index in {where} ({exc.strerror or exc}); {fix}"

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict
 from rag.config import Settings
 from rag.errors import ModelSetupError
 from rag.models.provision import llm_runtime_install_command
-from rag.models.registry import resolve_embed_model, resolve_llm_path
+from rag.models.registry import damaged_llm_fix, resolve_embed_model, resolve_llm_path
 
 CHECK_SENTENCE = "Waar wil Rusland tactische kernwapens stationeren?"
 CHECK_PROMPT = "Antwoord in één korte Nederlandse zin: wat is de hoofdstad van Nederland?"
@@ -76,13 +76,18 @@ def load_llama(settings: Settings, n_ctx: int = 512) -> Any:
         raise ModelSetupError(
             f"the LLM runtime llama-cpp-python is not installed; run: {llm_runtime_install_command()}"
         ) from None
-    return Llama(
-        model_path=str(path),
-        n_ctx=n_ctx,
-        n_threads=settings.llm_threads,
-        n_threads_batch=settings.llm_threads,
-        verbose=False,
-    )
+    try:
+        return Llama(
+            model_path=str(path),
+            n_ctx=n_ctx,
+            n_threads=settings.llm_threads,
+            n_threads_batch=settings.llm_threads,
+            verbose=False,
+        )
+    except (ValueError, RuntimeError) as exc:
+        raise ModelSetupError(
+            f"cannot load the GGUF model {path}: {exc}; {damaged_llm_fix(settings)}"
+        ) from exc
 
 
 def check_llm(settings: Settings, max_tokens: int = 16) -> LlmCheck:

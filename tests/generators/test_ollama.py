@@ -143,3 +143,18 @@ def test_server_down_is_backend_unavailable() -> None:
         BackendUnavailableError, match=rf"Ollama at {url} is not reachable; start it with 'ollama serve'"
     ):
         list(OllamaGenerator(url, MODEL, timeout_s=5).stream(answer_request()))
+
+
+def test_reply_cut_off_mid_body_is_unavailable_not_an_answer() -> None:
+    fake = FakeOllama("abcdefghijkl", chunk_size=4, fault="cut", fault_after_pieces=2)
+    received: list[str] = []
+    with pytest.raises(BackendUnavailableError, match=r"stopped in the middle of the answer.*ollama serve"):
+        for piece in _generator(fake.handler).stream(answer_request()):
+            received.append(piece)
+    assert received == ["abcd", "efgh"]
+
+
+def test_reply_without_its_done_line_is_cut_short() -> None:
+    fake = FakeOllama("abcdefghijkl", chunk_size=4, fault="no_done", fault_after_pieces=2)
+    with pytest.raises(BackendUnavailableError, match="stopped in the middle of the answer"):
+        list(_generator(fake.handler).stream(answer_request()))
