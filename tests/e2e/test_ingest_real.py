@@ -93,7 +93,8 @@ def test_ingest_embeds_every_chunk_of_the_seeds(ingested: IngestResult) -> None:
 def test_belarus_question_finds_seed_002_first(
     index: CorpusIndex, embedder: SentenceTransformerEmbedder, language: str
 ) -> None:
-    results = index.search(embedder.embed_query(QUERIES[language]), 5)
+    scores, positions = index.vectors.search(embedder.embed_query(QUERIES[language]), 5)
+    results = [(index.chunks[int(p)], float(s)) for s, p in zip(scores, positions, strict=True)]
     top_chunk, _ = results[0]
     assert top_chunk.doc_id.startswith("002"), [(c.id, round(s, 3)) for c, s in results]
     assert "Belarus" in top_chunk.text or "Wit-Rusland" in top_chunk.text
