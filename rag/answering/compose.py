@@ -50,7 +50,7 @@ class Composer:
     vectors: SentenceVectors
     support_threshold: float
     quote_sources: bool = True
-    translate_quotes: bool = True
+    translate_quotes: bool = False
     answer_from_sources: bool = True
 
     def compose(self, output: ModelOutput, draft: Draft) -> Answer:

@@ -282,7 +282,7 @@ def test_an_english_answer_quotes_a_dutch_source_in_labelled_machine_translation
         "Russia needs at most five days to conquer the Baltic states. This harsh conclusion of the "
         "RAND Corporation in the spring of 2016 was partly a wake-up call for NATO."
     )
-    a = _cross_lingual(make_test_assistant(tmp_path, _translating_script(english)))
+    a = _cross_lingual(make_test_assistant(tmp_path, _translating_script(english), translate_quotes=True))
     result = a.answer("How many days does Russia need to conquer the Baltic states according to RAND?")
     quoted = [s for s in result.sentences if s.flag == "translation"]
     assert quoted and quoted[0].text == f"“{english}” (machine translation)"
@@ -303,7 +303,14 @@ def test_an_english_answer_quotes_a_dutch_source_in_labelled_machine_translation
     ],
 )
 def test_an_unusable_translation_is_not_shown(tmp_path: Path, translation: str | None) -> None:
-    a = _cross_lingual(make_test_assistant(tmp_path, _translating_script(translation)))
+    a = _cross_lingual(make_test_assistant(tmp_path, _translating_script(translation), translate_quotes=True))
     result = a.answer("How many days does Russia need to conquer the Baltic states according to RAND?")
     assert not any(s.flag == "translation" for s in result.sentences)
     assert any(c.task == "translate" for c in result.side_calls)  # it was tried
+
+
+def test_quotes_in_another_language_are_left_out_by_default(tmp_path: Path) -> None:
+    a = _cross_lingual(make_test_assistant(tmp_path, _translating_script("Anything at all.")))
+    result = a.answer("How many days does Russia need to conquer the Baltic states according to RAND?")
+    assert not any(s.flag in ("translation", "quote") for s in result.sentences)
+    assert not any(c.task == "translate" for c in result.side_calls)  # and no time is spent on it
