@@ -26,7 +26,7 @@ from rag.answering.translate import translate_quote
 from rag.answering.types import ModelOutput, PlannedPassage, Quote
 from rag.text import TextAnalyser
 from rag.text.language import PROMPT_NAMES
-from rag.types import Answer, AnswerSentence, Citation, SideCall
+from rag.types import Answer, AnswerSentence, SideCall
 
 # Cosine (question as query, sentence as document) above which the best source sentence is
 # trusted to answer the question on its own. Fitted on the own gold set (eval/gold.jsonl, the
@@ -76,11 +76,10 @@ class Composer:
         )
         if why is not None:
             dropped = checked.dropped if not kept else tuple(kept)
-            fallback = self._fallback(draft, passages)
-            if fallback is None:
+            draft, quotes = self._fallback(draft, passages)
+            if not quotes:
                 return draft.refusal(why, dropped)
-            draft, quotes = fallback
-            sentences, citations = self._with(quotes, (), (), passages, draft)
+            sentences, citations = with_quotes((), (), quotes, passages, draft.language)
             lead = AnswerSentence(text=LEAD_IN.get(draft.language, LEAD_IN["en"]), flag="uncited")
             return draft.answer(
                 text=render_answer((lead, *sentences)),
@@ -91,7 +90,7 @@ class Composer:
         sentences, citations = checked.sentences, checked.citations
         if self.quote_sources:
             quotes, draft = self._quotes(draft, passages, " ".join(kept))
-            sentences, citations = self._with(quotes, sentences, citations, passages, draft)
+            sentences, citations = with_quotes(sentences, citations, quotes, passages, draft.language)
         return draft.answer(
             text=render_answer(sentences),
             sentences=sentences,
@@ -127,16 +126,17 @@ class Composer:
                 shown.append(replace(quote, translation=translation))
         return shown, draft.with_side_calls(calls)
 
-    def _fallback(self, draft: Draft, passages: Sequence[PlannedPassage]) -> tuple[Draft, list[Quote]] | None:
-        """The best source sentence as the answer, if it answers the question on its own."""
+    def _fallback(self, draft: Draft, passages: Sequence[PlannedPassage]) -> tuple[Draft, list[Quote]]:
+        """The best source sentence as the answer, if it answers the question on its own (else
+        no quotes); the draft keeps the side calls made while looking, used or not."""
         if not self.answer_from_sources:
-            return None
+            return draft, []
         if premise_names(draft.standalone, passages, self.analyser):
-            return None  # the question assumes a name no passage has: a refusal is right
+            return draft, []  # the question assumes a name no passage has: a refusal is right
         quotes, draft = self._quotes(draft, passages, "", FALLBACK_MIN_COSINE)
         texts = [q.translation or q.text for q in quotes]
         if not quotes or count_mismatch(draft.standalone, texts, draft.language, self.analyser):
-            return None
+            return draft, []
         return draft, quotes
 
     def _faithful(self, original: str, translation: str) -> bool:
@@ -146,13 +146,3 @@ class Composer:
         that changed a count and a verb 0.81, one that made up another event 0.65."""
         vectors = self.vectors.embed([original, translation])
         return float(vectors[0] @ vectors[1]) >= TRANSLATION_MIN_COSINE
-
-    @staticmethod
-    def _with(
-        quotes: Sequence[Quote],
-        sentences: Sequence[AnswerSentence],
-        citations: Sequence[Citation],
-        passages: Sequence[PlannedPassage],
-        draft: Draft,
-    ) -> tuple[tuple[AnswerSentence, ...], tuple[Citation, ...]]:
-        return with_quotes(sentences, citations, quotes, passages, draft.language)

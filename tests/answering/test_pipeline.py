@@ -314,3 +314,15 @@ def test_quotes_in_another_language_are_left_out_by_default(tmp_path: Path) -> N
     result = a.answer("How many days does Russia need to conquer the Baltic states according to RAND?")
     assert not any(s.flag in ("translation", "quote") for s in result.sentences)
     assert not any(c.task == "translate" for c in result.side_calls)  # and no time is spent on it
+
+
+def test_translation_calls_made_while_looking_for_a_fallback_are_counted_in_a_refusal(tmp_path: Path) -> None:
+    def script(request: GenerationRequest) -> str:
+        if request.task == "translate":  # echoes the Dutch: an unusable translation
+            return json.dumps({"sentences": json.loads(request.messages[1].content)["sentences"]})
+        return reply([("The moon is made of green cheese.", [1])])
+
+    a = _cross_lingual(make_test_assistant(tmp_path, script, translate_quotes=True))
+    result = a.answer("how many days are needed to conquer the baltic states?")
+    assert result.refused
+    assert any(c.task == "translate" for c in result.side_calls)
