@@ -112,6 +112,11 @@ class Settings(BaseSettings):
     def feedback_path(self) -> Path:
         return self.data_dir / "feedback.jsonl"
 
+    @property
+    def conversations_dir(self) -> Path:
+        """The web chat's saved conversations, one JSON file each (ui/conversations.py)."""
+        return self.data_dir / "conversations"
+
 
 ENV_PREFIX = "RAG_"
 _KINDS: dict[object, str] = {

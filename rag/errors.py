@@ -11,7 +11,8 @@ RagError
 ├── ModelSetupError          assembling a model failed (missing package, bad checksum, disk full)
 ├── GenerationError          the generator produced unusable output
 ├── BackendUnavailableError  the generator backend (e.g. an Ollama server) cannot be reached
-└── QuestionError            the question is empty, too long, or has no words
+├── QuestionError            the question is empty, too long, or has no words
+└── ConversationError        a saved conversation cannot be found, read or written
 """
 
 from __future__ import annotations
@@ -62,4 +63,8 @@ class BackendUnavailableError(RagError):
 
 
 class QuestionError(RagError):
+    pass
+
+
+class ConversationError(RagError):
     pass

@@ -1,7 +1,8 @@
 """The web chat: `create_app(settings)` builds the Gradio Blocks; `rag chat` launches them.
 
-Layout: chat (streaming, stop, clear, examples) on the left, the sources of the answers on the
-right, feedback and a status footer below, settings in an accordion.
+Layout: the saved conversations in a sidebar (ui/sidebar.py), chat (streaming, stop, clear,
+examples) in the middle, the sources of the answers on the right, feedback and a status footer
+below, settings in an accordion.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from rag.generators import chat_choices
 from ui import render
 from ui.assets import install_js
 from ui.chat import AssistantProvider, ChatController, Message, Options, Session, Update
+from ui.conversations import ConversationStore
 from ui.feedback import Verdict, give_feedback, verdict_of
+from ui.sidebar import ChatParts, build_conversations
 
 if TYPE_CHECKING:
     from rag.answering.pipeline import Assistant
@@ -59,7 +62,8 @@ def _example_text(data: gr.SelectData) -> str:
 def create_app(settings: Settings, assistant: Assistant | None = None) -> gr.Blocks:
     """Build the chat page. Loading errors (no index, model missing) are shown in the page."""
     provider = AssistantProvider(settings, assistant)
-    controller = ChatController(provider)
+    store = ConversationStore(settings.conversations_dir)
+    controller = ChatController(provider, store)
     with contextlib.suppress(Exception):  # shown as a banner and in the status; retried on each question
         provider.base()
     app = gr.Blocks(title=TITLE)
@@ -78,7 +82,9 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> gr.Blo
         status = gr.HTML(controller.status(), elem_id="rag-status")
         options = _settings_accordion(settings)
         outputs = Outputs(chatbot, sources, status, session, note)
-        _wire_chat(controller, question, buttons, outputs, options)
+        answering = _wire_chat(controller, question, buttons, outputs, options)
+        chat = ChatParts(*outputs)
+        build_conversations(app, controller, store, chat, answering, [buttons[2].click, chatbot.clear])
     return app
 
 
@@ -155,7 +161,8 @@ def _wire_chat(
     buttons: tuple[gr.Button, gr.Button, gr.Button],
     out: Outputs,
     options: list[Any],
-) -> None:
+) -> list[Any]:
+    """Wire asking, stopping and clearing; returns the answering events (for what follows an answer)."""
     ask, stop, clear = buttons
 
     def respond(
@@ -183,3 +190,4 @@ def _wire_chat(
     cleared = [out.chatbot, out.sources, out.status, out.session, question, out.note]
     clear.click(reset, None, cleared, cancels=events, concurrency_limit=None)
     out.chatbot.clear(reset, None, cleared, cancels=events, concurrency_limit=None)  # its trash icon
+    return events

@@ -12,6 +12,7 @@ from rag.config import Settings
 from rag.errors import RagError
 from rag.types import Answer, Document, StreamDelta, StreamDone, StreamStatus, Turn
 from ui import render
+from ui.conversations import Conversation, ConversationStore
 from ui.messages import friendly_message
 
 if TYPE_CHECKING:
@@ -32,9 +33,18 @@ class Session:
     answers: dict[int, Answer] = field(default_factory=dict)  # chat message index -> its Answer
     panels: list[render.PanelEntry] = field(default_factory=list)
     asked: int = 0  # numbers answers, so source ids stay unique: src-<asked>-<n>
+    conversation: Conversation | None = None  # as saved after the last answer (None: nothing yet)
 
     def last_answer_index(self) -> int | None:
         return max(self.answers, default=None)
+
+    def add(self, answer: Answer, index: int, turn: int, sources: str) -> None:
+        """Record a finished answer: the follow-up history, the answer behind chat message
+        `index` (for feedback), and its sources for the panel."""
+        question = answer.question  # as checked: normalised, without control characters or surrogates
+        self.turns += [Turn(role="user", content=question), Turn(role="assistant", content=answer.text)]
+        self.answers[index] = answer
+        self.panels.append(render.PanelEntry(turn=turn, question=question, body=sources))
 
 
 @dataclass(frozen=True)
@@ -89,6 +99,13 @@ class AssistantProvider:
                 self.error = None
             return self._base
 
+    def loaded(self) -> Assistant | None:
+        """The Assistant if it loads (for showing saved answers' documents); None if it does not."""
+        try:
+            return self.base()
+        except Exception:
+            return None
+
     def info(self) -> AssistantInfo | None:
         """What is loaded (None before a successful load; never triggers loading itself)."""
         try:
@@ -116,8 +133,9 @@ Update = tuple[str, list[Message], str, str, Session]  # textbox, chat, sources,
 
 
 class ChatController:
-    def __init__(self, provider: AssistantProvider) -> None:
+    def __init__(self, provider: AssistantProvider, store: ConversationStore | None = None) -> None:
         self.provider = provider
+        self.store = store  # None: conversations are not kept
 
     def document(self, assistant: Assistant, doc_id: str) -> Document | None:
         try:
@@ -157,9 +175,10 @@ class ChatController:
             yield question, showing(render.render_error(friendly_message(exc))), panel, self.status(), session
             return
         if answer is not None:
-            self._record(session, question, answer, turn, len(history), assistant)
+            self._record(session, answer, turn, len(history), assistant)
+            status = self.status(answer) + self._save(session, answer)
             panel = render.render_panel(session.panels)
-            yield "", showing(render.render_answer(answer, turn)), panel, self.status(answer), session
+            yield "", showing(render.render_answer(answer, turn)), panel, status, session
 
     @staticmethod
     def _follow(events: Iterator[Any], turn: int) -> Iterator[Answer | str]:
@@ -174,11 +193,38 @@ class ChatController:
             elif isinstance(event, StreamDone):
                 yield event.answer
 
-    def _record(
-        self, session: Session, question: str, answer: Answer, turn: int, index: int, assistant: Assistant
-    ) -> None:
-        question = answer.question  # as checked: normalised, without control characters or surrogates
-        session.turns += [Turn(role="user", content=question), Turn(role="assistant", content=answer.text)]
-        session.answers[index] = answer
+    def _record(self, session: Session, answer: Answer, turn: int, index: int, assistant: Assistant) -> None:
         body = render.render_sources(answer, turn, lambda doc_id: self.document(assistant, doc_id))
-        session.panels.append(render.PanelEntry(turn=turn, question=question, body=body))
+        session.add(answer, index, turn, body)
+
+    def _save(self, session: Session, answer: Answer) -> str:
+        """Keep the conversation after every answer, before the page hears of it: a closed tab loses
+        nothing. A failure is shown under the answer (the answer itself is not lost from the page)."""
+        if self.store is None:
+            return ""
+        session.conversation = (session.conversation or Conversation.start()).with_answer(answer)
+        try:
+            self.store.save(session.conversation)
+        except RagError as exc:
+            return f'<div class="status-error">Not saved: {render.esc(str(exc))}</div>'
+        return ""
+
+    def restore(self, conversation: Conversation) -> tuple[list[Message], str, Session]:
+        """A saved conversation back in the page: its chat messages, its sources panel, and a Session
+        whose history makes the next question a follow-up of the last one."""
+        assistant = self.provider.loaded()
+        session = Session(conversation=conversation)
+        chat: list[Message] = []
+
+        def lookup(doc_id: str) -> Document | None:
+            return self.document(assistant, doc_id) if assistant is not None else None
+
+        for turn, exchange in enumerate(conversation.exchanges, start=1):
+            answer = exchange.answer
+            chat += [
+                {"role": "user", "content": render.escape_md(answer.question)},
+                {"role": "assistant", "content": render.render_answer(answer, turn)},
+            ]
+            session.add(answer, len(chat) - 1, turn, render.render_sources(answer, turn, lookup))
+        session.asked = len(conversation.exchanges)
+        return chat, render.render_panel(session.panels), session

@@ -172,9 +172,9 @@ def _meta(title: str, date: str | None, where: str = "") -> str:
 
 
 def render_citation_card(citation: Citation, turn: int, document: Document | None) -> str:
-    if document is not None and citation.end <= len(document.text):
+    if document is not None and document.text[citation.start : citation.end] == citation.quote:
         body = highlight_span(document.text, citation.start, citation.end)
-    else:  # the document is gone from the index: the quote is all we have
+    else:  # the document is gone from the index, or changed since (a saved answer): only the quote
         body = f"<mark>{esc(citation.quote)}</mark>"
     support = f'<span class="src-support">support {citation.support:.0%}</span>'
     return (

@@ -1,0 +1,166 @@
+"""The conversations sidebar: the saved conversations (newest first), New conversation, and for the
+open one: rename, export as Markdown, delete (after a confirmation).
+
+Only the Gradio wiring is here; keeping, restoring and exporting are in ui/conversations.py,
+ui/chat.py and ui/export.py.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import gradio as gr
+
+from rag.errors import RagError
+from ui import render
+from ui.chat import ChatController, Session
+from ui.conversations import Conversation, ConversationStore, Summary
+from ui.export import conversation_markdown, export_filename
+from ui.messages import friendly_message
+
+LIST_INFO = "Newest first. Click one to reopen it; it is saved after every answer."
+NOTHING_SAVED = "Ask a question first: a conversation is saved with its first answer."
+
+
+class ChatParts(NamedTuple):
+    """The chat page's parts the sidebar reads or replaces."""
+
+    chatbot: gr.Chatbot
+    sources: gr.HTML
+    status: gr.HTML
+    session: gr.State
+    feedback_note: gr.Markdown
+
+
+class Sidebar(NamedTuple):
+    listing: gr.Radio
+    actions: gr.Column
+    title: gr.Textbox
+    export: gr.DownloadButton
+    confirm: gr.Row
+    note: gr.Markdown
+
+
+def list_label(summary: Summary) -> str:
+    when = summary.updated_at.astimezone()  # the server's clock is the person's: a local app
+    return f"{summary.title} · {when:%d %b %H:%M}"
+
+
+def _build() -> tuple[gr.Button, Sidebar, tuple[gr.Button, gr.Button, gr.Button, gr.Button]]:
+    with gr.Sidebar(label="Conversations", open=True, width=290, elem_id="rag-conversations"):
+        new = gr.Button("＋ New conversation", size="md", elem_id="rag-new")
+        listing = gr.Radio(
+            [], value=None, label="Conversations", info=LIST_INFO, elem_id="rag-conv-list"
+        )  # fmt: skip
+        with gr.Column(visible=False, elem_id="rag-conv-actions") as actions:
+            title = gr.Textbox(label="Title", max_lines=1, elem_id="rag-conv-title")
+            with gr.Row():
+                rename = gr.Button("Rename", size="sm", min_width=60, elem_id="rag-rename")
+                export = gr.DownloadButton(
+                    "Export .md", size="sm", min_width=60, elem_id="rag-export"
+                )  # fmt: skip
+                delete = gr.Button("Delete", size="sm", min_width=60, variant="stop", elem_id="rag-delete")
+            with gr.Row(visible=False, elem_id="rag-confirm") as confirm:
+                yes = gr.Button("Yes, delete it", size="sm", variant="stop", elem_id="rag-delete-yes")
+                no = gr.Button("Keep it", size="sm", elem_id="rag-delete-no")
+        note = gr.Markdown("", elem_id="rag-conv-note")
+    return new, Sidebar(listing, actions, title, export, confirm, note), (rename, delete, yes, no)
+
+
+class _Exports:
+    """Markdown files for the download button, one per conversation, rewritten when it changes."""
+
+    def __init__(self) -> None:
+        self.root = Path(tempfile.mkdtemp(prefix="rag-exports-"))  # served by Gradio from the temp dir
+
+    def write(self, conversation: Conversation) -> str:
+        folder = self.root / conversation.id  # a checked id: a plain file name
+        folder.mkdir(exist_ok=True)
+        path = folder / export_filename(conversation)
+        for old in folder.glob("*.md"):  # the title (and so the name) may have changed
+            old.unlink(missing_ok=True)
+        path.write_text(conversation_markdown(conversation, datetime.now(UTC)), encoding="utf-8")
+        return str(path)
+
+
+def build_conversations(
+    app: gr.Blocks,
+    controller: ChatController,
+    store: ConversationStore,
+    chat: ChatParts,
+    answering: Sequence[Any],
+    clearing: Sequence[Any],
+) -> Sidebar:
+    """The sidebar, wired to the page: refreshed after every answer (`answering` events) and on
+    load; opening, deleting or starting a conversation cancels an answer being written."""
+    new, side, (rename, delete, yes, no) = _build()
+    exports = _Exports()
+
+    def shown(conversation: Conversation | None, note: str = "") -> tuple[Any, ...]:
+        """The sidebar's outputs for the conversation open in the page (None: a new one)."""
+        choices = [(list_label(s), s.id) for s in store.list()]
+        value = conversation.id if conversation else None
+        download = exports.write(conversation) if conversation and conversation.exchanges else None
+        return (
+            gr.Radio(choices=choices, value=value), gr.Column(visible=conversation is not None),
+            conversation.title if conversation else "", download, gr.Row(visible=False), note,
+        )  # fmt: skip
+
+    def blank_page(note: str = "") -> tuple[Any, ...]:
+        return ([], render.render_panel([]), controller.status(), Session(), "", *shown(None, note))
+
+    def refresh(state: Session) -> tuple[Any, ...]:
+        return shown(state.conversation)
+
+    def reopen(conversation_id: str | None, state: Session) -> tuple[Any, ...]:
+        try:
+            conversation = store.load(conversation_id or "")
+        except RagError as exc:
+            return (*[gr.skip()] * 5, *shown(state.conversation, friendly_message(exc)))
+        messages, panel, session = controller.restore(conversation)
+        return (messages, panel, controller.status(), session, "", *shown(conversation))
+
+    def rename_open(text: str, state: Session) -> tuple[Any, ...]:
+        if state.conversation is None:
+            return (state, *shown(None, NOTHING_SAVED))
+        try:
+            state.conversation = store.rename(state.conversation.id, text)
+        except RagError as exc:
+            return (state, *shown(state.conversation, friendly_message(exc)))
+        return (state, *shown(state.conversation, "Renamed."))
+
+    def ask_to_delete(state: Session) -> tuple[Any, str]:
+        if state.conversation is None:
+            return gr.Row(visible=False), "There is no saved conversation open."
+        title = render.escape_md(state.conversation.title)
+        return gr.Row(visible=True), f"Delete **{title}**? This cannot be undone (export it to keep a copy)."
+
+    def delete_open(state: Session) -> tuple[Any, ...]:
+        if state.conversation is None:
+            return blank_page()
+        try:
+            store.delete(state.conversation.id)
+        except RagError as exc:
+            return (*[gr.skip()] * 5, *shown(state.conversation, friendly_message(exc)))
+        return blank_page(f"Deleted **{render.escape_md(state.conversation.title)}**.")
+
+    page = [chat.chatbot, chat.sources, chat.status, chat.session, chat.feedback_note]
+    light: dict[str, Any] = {"concurrency_limit": None, "show_progress": "hidden"}
+    replacing: dict[str, Any] = {**light, "cancels": list(answering)}  # an answer being written stops
+    app.load(refresh, [chat.session], list(side), **light)
+    for event in answering:
+        event.then(refresh, [chat.session], list(side), **light)
+    for event in clearing:  # Clear (and the chat's trash icon) start a new conversation too
+        event(lambda: shown(None), None, list(side), **light)
+    new.click(blank_page, None, [*page, *side], **replacing)
+    side.listing.select(reopen, [side.listing, chat.session], [*page, *side], **replacing)
+    for event in (rename.click, side.title.submit):
+        event(rename_open, [side.title, chat.session], [chat.session, *side], **light)
+    delete.click(ask_to_delete, [chat.session], [side.confirm, side.note], **light)
+    no.click(lambda: (gr.Row(visible=False), ""), None, [side.confirm, side.note], **light)
+    yes.click(delete_open, [chat.session], [*page, *side], **replacing)
+    return side
