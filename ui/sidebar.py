@@ -52,7 +52,7 @@ def list_label(summary: Summary) -> str:
 
 def _build() -> tuple[gr.Button, Sidebar, tuple[gr.Button, gr.Button, gr.Button, gr.Button]]:
     with gr.Sidebar(label="Conversations", open=True, width=290, elem_id="rag-conversations"):
-        new = gr.Button("＋ New conversation", size="md", elem_id="rag-new")
+        new = gr.Button("+ New conversation", size="md", elem_id="rag-new")
         listing = gr.Radio(
             [], value=None, label="Conversations", info=LIST_INFO, elem_id="rag-conv-list"
         )  # fmt: skip
@@ -116,13 +116,20 @@ def build_conversations(
     def refresh(state: Session) -> tuple[Any, ...]:
         return shown(state.conversation)
 
+    def cleared() -> tuple[Any, ...]:
+        return shown(None)
+
+    def keep_it() -> tuple[Any, str]:
+        return gr.Row(visible=False), ""
+
     def reopen(conversation_id: str | None, state: Session) -> tuple[Any, ...]:
         try:
             conversation = store.load(conversation_id or "")
         except RagError as exc:
             return (*[gr.skip()] * 5, *shown(state.conversation, friendly_message(exc)))
         messages, panel, session = controller.restore(conversation)
-        return (messages, panel, controller.status(), session, "", *shown(conversation))
+        last = conversation.exchanges[-1].answer if conversation.exchanges else None
+        return (messages, panel, controller.status(last), session, "", *shown(conversation))
 
     def rename_open(text: str, state: Session) -> tuple[Any, ...]:
         if state.conversation is None:
@@ -155,12 +162,12 @@ def build_conversations(
     for event in answering:
         event.then(refresh, [chat.session], list(side), **light)
     for event in clearing:  # Clear (and the chat's trash icon) start a new conversation too
-        event(lambda: shown(None), None, list(side), **light)
+        event(cleared, None, list(side), **light)
     new.click(blank_page, None, [*page, *side], **replacing)
     side.listing.select(reopen, [side.listing, chat.session], [*page, *side], **replacing)
     for event in (rename.click, side.title.submit):
         event(rename_open, [side.title, chat.session], [chat.session, *side], **light)
     delete.click(ask_to_delete, [chat.session], [side.confirm, side.note], **light)
-    no.click(lambda: (gr.Row(visible=False), ""), None, [side.confirm, side.note], **light)
+    no.click(keep_it, None, [side.confirm, side.note], **light)
     yes.click(delete_open, [chat.session], [*page, *side], **replacing)
     return side
