@@ -53,6 +53,10 @@ details.nearest > summary { color: #b45309; }
 .status-row { display: flex; flex-wrap: wrap; gap: 4px 16px; }
 .status-error { color: #dc2626; }
 #rag-feedback-note { font-size: .85rem; }
+/* The saved conversations: one per line, as a list, not as a row of radio pills. */
+#rag-conv-list .wrap { flex-direction: column; flex-wrap: nowrap; gap: 4px; }
+#rag-conv-list label { width: 100%; font-size: .85rem; line-height: 1.3; }
+#rag-conv-note { font-size: .85rem; }
 """
 
 _CLICK_JS = """

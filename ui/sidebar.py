@@ -24,6 +24,28 @@ from ui.messages import friendly_message
 
 LIST_INFO = "Newest first. Click one to reopen it; it is saved after every answer."
 NOTHING_SAVED = "Ask a question first: a conversation is saved with its first answer."
+# In a narrow window (<= 768 px) Gradio shows an open sidebar over the whole page: there it starts
+# closed, and closes once a conversation is picked, so the chat is what one sees.
+NARROW_JS = """
+const narrow = () => window.innerWidth <= 768;
+const closeSidebar = () => {
+  const bar = document.getElementById('rag-conversations');
+  if (narrow() && bar && bar.classList.contains('open')) bar.querySelector('.toggle-button')?.click();
+};
+setTimeout(closeSidebar, 0);
+if (!window.__ragSidebar) {
+  window.__ragSidebar = true;
+  let wasNarrow = narrow();
+  window.addEventListener('resize', () => {
+    if (narrow() && !wasNarrow) closeSidebar();
+    wasNarrow = narrow();
+  });
+  document.addEventListener('click', (event) => {
+    const picked = event.target.closest && event.target.closest('#rag-conv-list label, #rag-new');
+    if (picked) setTimeout(closeSidebar, 0);
+  });
+}
+"""
 
 
 class ChatParts(NamedTuple):
@@ -42,7 +64,7 @@ class Sidebar(NamedTuple):
     title: gr.Textbox
     export: gr.DownloadButton
     confirm: gr.Row
-    note: gr.Markdown
+    note: gr.HTML
 
 
 def list_label(summary: Summary) -> str:
@@ -63,12 +85,16 @@ def _build() -> tuple[gr.Button, Sidebar, tuple[gr.Button, gr.Button, gr.Button,
                 export = gr.DownloadButton(
                     "Export .md", size="sm", min_width=60, elem_id="rag-export"
                 )  # fmt: skip
-                delete = gr.Button("Delete", size="sm", min_width=60, variant="stop", elem_id="rag-delete")
-            with gr.Row(visible=False, elem_id="rag-confirm") as confirm:
-                yes = gr.Button("Yes, delete it", size="sm", variant="stop", elem_id="rag-delete-yes")
-                no = gr.Button("Keep it", size="sm", elem_id="rag-delete-no")
-        note = gr.Markdown("", elem_id="rag-conv-note")
+                delete = gr.Button("Delete", size="sm", min_width=60, elem_id="rag-delete")
+        note = gr.HTML("", elem_id="rag-conv-note", js_on_load=NARROW_JS)
+        with gr.Row(visible=False, elem_id="rag-confirm") as confirm:  # under its question in the note
+            yes = gr.Button("Yes, delete it", size="sm", variant="stop", elem_id="rag-delete-yes")
+            no = gr.Button("Keep it", size="sm", elem_id="rag-delete-no")
     return new, Sidebar(listing, actions, title, export, confirm, note), (rename, delete, yes, no)
+
+
+def _problem(exc: Exception) -> str:
+    return f'<span class="status-error">{render.esc(friendly_message(exc))}</span>'
 
 
 class _Exports:
@@ -126,25 +152,27 @@ def build_conversations(
         try:
             conversation = store.load(conversation_id or "")
         except RagError as exc:
-            return (*[gr.skip()] * 5, *shown(state.conversation, friendly_message(exc)))
+            return (*[gr.skip()] * 5, *shown(state.conversation, _problem(exc)))
         messages, panel, session = controller.restore(conversation)
         last = conversation.exchanges[-1].answer if conversation.exchanges else None
         return (messages, panel, controller.status(last), session, "", *shown(conversation))
 
     def rename_open(text: str, state: Session) -> tuple[Any, ...]:
         if state.conversation is None:
-            return (state, *shown(None, NOTHING_SAVED))
+            return (state, *shown(None, render.esc(NOTHING_SAVED)))
         try:
             state.conversation = store.rename(state.conversation.id, text)
         except RagError as exc:
-            return (state, *shown(state.conversation, friendly_message(exc)))
+            return (state, *shown(state.conversation, _problem(exc)))
         return (state, *shown(state.conversation, "Renamed."))
 
     def ask_to_delete(state: Session) -> tuple[Any, str]:
         if state.conversation is None:
             return gr.Row(visible=False), "There is no saved conversation open."
-        title = render.escape_md(state.conversation.title)
-        return gr.Row(visible=True), f"Delete **{title}**? This cannot be undone (export it to keep a copy)."
+        title = render.esc(state.conversation.title)
+        return gr.Row(
+            visible=True
+        ), f"Delete <b>{title}</b>? This cannot be undone (export it to keep a copy)."
 
     def delete_open(state: Session) -> tuple[Any, ...]:
         if state.conversation is None:
@@ -152,8 +180,8 @@ def build_conversations(
         try:
             store.delete(state.conversation.id)
         except RagError as exc:
-            return (*[gr.skip()] * 5, *shown(state.conversation, friendly_message(exc)))
-        return blank_page(f"Deleted **{render.escape_md(state.conversation.title)}**.")
+            return (*[gr.skip()] * 5, *shown(state.conversation, _problem(exc)))
+        return blank_page(f"Deleted <b>{render.esc(state.conversation.title)}</b>.")
 
     page = [chat.chatbot, chat.sources, chat.status, chat.session, chat.feedback_note]
     light: dict[str, Any] = {"concurrency_limit": None, "show_progress": "hidden"}

@@ -94,7 +94,7 @@ def test_reopen_rename_export_and_delete(settings: Settings) -> None:
     assert confirm.visible is True and "Kernwapens" in note and "cannot be undone" in note
     chat, _, _, after, _, listing, actions, *_, note = page.call("delete_open", renamed)
     assert chat == [] and after.conversation is None and listing.choices == [] and actions.visible is False
-    assert page.store.list() == [] and "Deleted **Kernwapens**" in note
+    assert page.store.list() == [] and "Deleted <b>Kernwapens</b>" in note
 
 
 def test_a_bad_or_missing_conversation_id_is_a_note_not_a_crash(settings: Settings) -> None:
