@@ -5,6 +5,7 @@ Screenshots go to test-artifacts/."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -79,3 +80,10 @@ def test_a_conversation_is_kept_reopened_renamed_exported_and_deleted(
     expect(page.locator("#rag-conv-list label")).to_have_count(0)
     expect(page.locator("#rag-chat a.cite")).to_have_count(0)
     assert store.list() == [] and not list(store.root.glob("*.json"))
+
+    # In a narrow window Gradio would lay the open sidebar over the whole page: it closes.
+    sidebar = page.locator("#rag-conversations")
+    expect(sidebar).to_have_class(re.compile(r"\bopen\b"))
+    page.set_viewport_size({"width": 700, "height": 900})
+    expect(sidebar).not_to_have_class(re.compile(r"\bopen\b"))
+    expect(page.locator("#rag-question textarea")).to_be_in_viewport()
