@@ -7,6 +7,7 @@ ui/chat.py and ui/export.py.
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -18,31 +19,33 @@ import gradio as gr
 from rag.errors import RagError
 from ui import render
 from ui.chat import ChatController, Session
-from ui.conversations import Conversation, ConversationStore, Summary
+from ui.conversations import Conversation, ConversationStore, Summary, checked_id
 from ui.export import conversation_markdown, export_filename
 from ui.messages import friendly_message
 
 LIST_INFO = "Newest first. Click one to reopen it; it is saved after every answer."
 NOTHING_SAVED = "Ask a question first: a conversation is saved with its first answer."
-# In a narrow window (<= 768 px) Gradio shows an open sidebar over the whole page: there it starts
-# closed, and closes once a conversation is picked, so the chat is what one sees.
+# The sidebar starts closed (and closes when the window is made smaller) where it would push the
+# Sources column under the chat: below 1300 px wide (measured in Chromium: side by side at 1300,
+# under the chat at 1275). At <= 768 px Gradio lays it over the whole page, so there it also
+# closes once a conversation is picked: the chat is what one wants to see then.
 NARROW_JS = """
-const narrow = () => window.innerWidth <= 768;
+const fits = () => window.innerWidth >= 1300;
 const closeSidebar = () => {
   const bar = document.getElementById('rag-conversations');
-  if (narrow() && bar && bar.classList.contains('open')) bar.querySelector('.toggle-button')?.click();
+  if (bar && bar.classList.contains('open')) bar.querySelector('.toggle-button')?.click();
 };
-setTimeout(closeSidebar, 0);
+if (!fits()) setTimeout(closeSidebar, 0);
 if (!window.__ragSidebar) {
   window.__ragSidebar = true;
-  let wasNarrow = narrow();
+  let fitted = fits();
   window.addEventListener('resize', () => {
-    if (narrow() && !wasNarrow) closeSidebar();
-    wasNarrow = narrow();
+    if (fitted && !fits()) closeSidebar();
+    fitted = fits();
   });
   document.addEventListener('click', (event) => {
     const picked = event.target.closest && event.target.closest('#rag-conv-list label, #rag-new');
-    if (picked) setTimeout(closeSidebar, 0);
+    if (picked && window.innerWidth <= 768) setTimeout(closeSidebar, 0);
   });
 }
 """
@@ -98,13 +101,22 @@ def _problem(exc: Exception) -> str:
 
 
 class _Exports:
-    """Markdown files for the download button, one per conversation, rewritten when it changes."""
+    """Markdown files for the download button, one per conversation, rewritten when it changes.
+    They live in a private temp folder (mode 0700), from where Gradio serves them."""
 
     def __init__(self) -> None:
-        self.root = Path(tempfile.mkdtemp(prefix="rag-exports-"))  # served by Gradio from the temp dir
+        self._root: Path | None = None
+
+    def folder(self, conversation_id: str) -> Path:
+        if self._root is None:
+            self._root = Path(tempfile.mkdtemp(prefix="rag-exports-"))
+        return self._root / checked_id(conversation_id)
+
+    def forget(self, conversation_id: str) -> None:
+        shutil.rmtree(self.folder(conversation_id), ignore_errors=True)
 
     def write(self, conversation: Conversation) -> str:
-        folder = self.root / conversation.id  # a checked id: a plain file name
+        folder = self.folder(conversation.id)
         folder.mkdir(exist_ok=True)
         path = folder / export_filename(conversation)
         for old in folder.glob("*.md"):  # the title (and so the name) may have changed
@@ -179,6 +191,7 @@ def build_conversations(
             return blank_page()
         try:
             store.delete(state.conversation.id)
+            exports.forget(state.conversation.id)
         except RagError as exc:
             return (*[gr.skip()] * 5, *shown(state.conversation, _problem(exc)))
         return blank_page(f"Deleted <b>{render.esc(state.conversation.title)}</b>.")

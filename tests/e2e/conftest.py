@@ -56,7 +56,7 @@ def browser(tmp_path: Path) -> Iterator[BrowserContext]:
             "(playwright install cannot download browsers here)",
             pytrace=False,
         )
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
@@ -64,6 +64,7 @@ def browser(tmp_path: Path) -> Iterator[BrowserContext]:
             args=CHROMIUM_ARGS, viewport=VIEWPORT,  # type: ignore[arg-type]
         )  # fmt: skip
         context.set_default_timeout(120_000)  # a shared 2-core machine can be slow
+        expect.set_options(timeout=60_000)  # and `expect` has its own limit (5 s): under load, too short
         yield context
         context.close()
 

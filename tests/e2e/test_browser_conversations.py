@@ -61,6 +61,8 @@ def test_a_conversation_is_kept_reopened_renamed_exported_and_deleted(
     page.locator("#rag-rename").click()
     expect(listed(page, "Kernwapens in Belarus")).to_have_count(1)
     expect(page.locator("#rag-conv-note")).to_contain_text("Renamed")
+    chat, sources = page.locator("#rag-chat").bounding_box(), page.locator("#rag-sources").bounding_box()
+    assert chat and sources and sources["x"] > chat["x"] + chat["width"] - 1  # beside the chat, not under it
     screenshot(page, "chat-conversations")
 
     with page.expect_download() as download_info:
@@ -81,7 +83,8 @@ def test_a_conversation_is_kept_reopened_renamed_exported_and_deleted(
     expect(page.locator("#rag-chat a.cite")).to_have_count(0)
     assert store.list() == [] and not list(store.root.glob("*.json"))
 
-    # In a narrow window Gradio would lay the open sidebar over the whole page: it closes.
+    # In a smaller window the open sidebar would push the sources under the chat (or, narrower
+    # still, cover the page): it closes.
     sidebar = page.locator("#rag-conversations")
     expect(sidebar).to_have_class(re.compile(r"\bopen\b"))
     page.set_viewport_size({"width": 700, "height": 900})
