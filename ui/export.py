@@ -12,6 +12,13 @@ from ui.conversations import Conversation
 
 _SPACES = re.compile(r"\s+")
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
+# Document text is data: in a Markdown viewer, HTML or an image in it could load something from
+# the network. Escaped, it shows as the characters it is; [n] markers and other text stay as written.
+_ACTIVE = re.compile(r"([<>\\]|!(?=\[))")
+
+
+def _plain(text: str) -> str:
+    return _ACTIVE.sub(r"\\\1", text)
 
 
 def _when(moment: datetime) -> str:
@@ -19,28 +26,28 @@ def _when(moment: datetime) -> str:
 
 
 def _one_line(text: str) -> str:
-    return _SPACES.sub(" ", text).strip()
+    return _plain(_SPACES.sub(" ", text).strip())
 
 
 def _quoted(text: str) -> str:
     """A Markdown block quote of `text`, every line of it."""
-    return "\n".join(f"> {line}".rstrip() for line in text.strip().splitlines())
+    return "\n".join(f"> {_plain(line)}".rstrip() for line in text.strip().splitlines())
 
 
 def citation_markdown(citation: Citation) -> str:
     head = f"**[{citation.n}]** {_one_line(citation.title)}"
     details = [x for x in (citation.date, citation.location) if x]
     if details:
-        head += f" ({', '.join(details)})"
+        head += f" ({_plain(', '.join(details))})"
     return f"{head}\n\n{_quoted(citation.quote)}"
 
 
 def answer_markdown(answer: Answer) -> str:
     """The answer text as the chat shows it: the answer, its quoted source sentences, its sources."""
     answer_text, *quotes = answer.text.split("\n\n")
-    parts = [answer_text.strip() or "No answer in the documents."]
+    parts = [_plain(answer_text.strip()) or "No answer in the documents."]
     if answer.refused:
-        reason = f" ({answer.refusal_reason})" if answer.refusal_reason else ""
+        reason = f" ({_plain(answer.refusal_reason)})" if answer.refusal_reason else ""
         parts = [f"*{parts[0]}*{reason}"]
     parts += [_quoted(q) for q in quotes if q.strip()]
     if answer.citations:

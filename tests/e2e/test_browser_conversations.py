@@ -18,6 +18,7 @@ from rag.testing import make_test_assistant
 from tests.e2e.test_browser_chat import FOLLOW_UP, QUESTION, ask, open_chat
 from ui.app import create_app
 from ui.conversations import ConversationStore
+from ui.export import citation_markdown
 
 pytestmark = pytest.mark.e2e
 
@@ -73,7 +74,8 @@ def test_a_conversation_is_kept_reopened_renamed_exported_and_deleted(
     citation = store.load(summary.id).exchanges[0].answer.citations[0]
     assert markdown.startswith("# Kernwapens in Belarus")
     assert f"## 1. {QUESTION}" in markdown and f"## 2. {FOLLOW_UP}" in markdown
-    assert f"**[1]** {citation.title}" in markdown and citation.quote.splitlines()[0] in markdown
+    assert citation_markdown(citation) in markdown  # "**[1]** title (date, page)", then the quoted passage
+    assert f"**[1]** {citation.title}" in markdown and citation.quote[:40] in markdown
 
     page.locator("#rag-delete").click()
     expect(page.locator("#rag-conv-note")).to_contain_text("cannot be undone")

@@ -3,6 +3,7 @@ date, page/section and the quoted passage."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 from tests.ui.fakes import CITATION, make_answer
@@ -24,7 +25,7 @@ def test_markdown_has_each_answer_with_its_numbered_sources() -> None:
     assert md.startswith("# Waarom Belarus?\n\n*Started 2026-03-01 09:30 UTC, exported 2026-03-02 08:00 UTC;")
     assert "## 1. Waarom Belarus?\n\nRusland wil kernwapens in Belarus plaatsen [1]." in md
     assert "> Poetin kondigde aan dat [1]" in md  # the quoted source sentence under the answer
-    source = f"**[1]** Kernwapens <in> Belarus (2023-03, p. 4–5 · Methoden)\n\n> {CITATION.quote}"
+    source = f"**[1]** Kernwapens \\<in\\> Belarus (2023-03, p. 4–5 · Methoden)\n\n> {CITATION.quote}"
     assert source in md
     refusal = "## 2. En daarna?\n\n*De documenten zeggen hier niets over.* (no passage is close enough"
     assert refusal in md
@@ -36,6 +37,16 @@ def test_a_multi_line_quote_stays_one_block_quote() -> None:
     conv = Conversation.start(T0).with_answer(make_answer("Vraag?", citations=(citation,)), T0)
     md = conversation_markdown(conv, now=T0)
     assert "(2023-03, Methoden)\n\n> Eerste regel\n> tweede regel" in md
+
+
+def test_html_and_images_from_a_document_stay_text() -> None:
+    hostile = '<img src="http://tracker.example/x.png"> ![pixel](http://tracker.example/p.png) a\\b'
+    citation = PAGED.model_copy(update={"quote": hostile, "title": "<script>alert(1)</script>"})
+    conv = Conversation.start(T0).with_answer(make_answer("Vraag <b>?", citations=(citation,)), T0)
+    md = conversation_markdown(conv, now=T0)
+    assert not re.search(r"(?<!\\)<|(?<!\\)!\[", md)  # no tag, no image left unescaped
+    assert r'> \<img src="http://tracker.example/x.png"\> \![pixel](http://tracker.example/p.png) a\\b' in md
+    assert r"## 1. Vraag \<b\>?" in md and r"**[1]** \<script\>alert(1)\</script\>" in md
 
 
 def test_the_file_name_comes_from_the_title_and_is_safe() -> None:

@@ -77,7 +77,7 @@ def test_reopen_rename_export_and_delete(settings: Settings) -> None:
     assert listing.value == session.conversation.id and actions.visible is True and title == "Waarom Belarus?"
     assert [label.split(" · ")[0] for label, _ in listing.choices] == ["Waarom Belarus?"]
     exported = Path(download).read_text("utf-8")
-    assert "## 2. En wanneer?" in exported and "**[1]** Kernwapens <in> Belarus (2023-03)" in exported
+    assert "## 2. En wanneer?" in exported and r"**[1]** Kernwapens \<in\> Belarus (2023-03)" in exported
 
     fresh = Session()  # a reloaded page
     chat, sources, status, reopened, _, *side = page.call("reopen", session.conversation.id, fresh)
