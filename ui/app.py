@@ -18,9 +18,8 @@ from rag.generators import chat_choices
 from ui import render
 from ui.assets import install_js
 from ui.chat import AssistantProvider, ChatController, Message, Options, Session, Update
-from ui.conversations import ConversationStore
 from ui.feedback import Verdict, give_feedback, verdict_of
-from ui.sidebar import ChatParts, build_conversations
+from ui.sidebar import ChatParts, build_conversations, conversation_store
 
 if TYPE_CHECKING:
     from rag.answering.pipeline import Assistant
@@ -62,8 +61,7 @@ def _example_text(data: gr.SelectData) -> str:
 def create_app(settings: Settings, assistant: Assistant | None = None) -> gr.Blocks:
     """Build the chat page. Loading errors (no index, model missing) are shown in the page."""
     provider = AssistantProvider(settings, assistant)
-    store = ConversationStore(settings.conversations_dir)
-    controller = ChatController(provider, store)
+    controller = ChatController(provider, conversation_store(settings))
     with contextlib.suppress(Exception):  # shown as a banner and in the status; retried on each question
         provider.base()
     app = gr.Blocks(title=TITLE)
@@ -83,8 +81,8 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> gr.Blo
         options = _settings_accordion(settings)
         outputs = Outputs(chatbot, sources, status, session, note)
         answering = _wire_chat(controller, question, buttons, outputs, options)
-        chat = ChatParts(*outputs)
-        build_conversations(app, controller, store, chat, answering, [buttons[2].click, chatbot.clear])
+        clearing = [buttons[2].click, chatbot.clear]  # Clear and the chat's trash icon
+        build_conversations(app, controller, ChatParts(*outputs), answering, clearing)
     return app
 
 

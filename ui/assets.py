@@ -33,6 +33,10 @@ blockquote.source-quote { margin: 8px 0 0; padding: 4px 10px; border-left: 3px s
   overscroll-behavior: contain; padding-right: 4px; }
 .sources-empty { padding: 24px 8px; text-align: center; }
 .muted { color: var(--body-text-color-subdued); }
+/* The saved conversations: one per line, as a list, not as a row of radio pills. */
+#rag-conv-list .wrap { flex-direction: column; flex-wrap: nowrap; gap: 4px; }
+#rag-conv-list label { width: 100%; font-size: .85rem; line-height: 1.3; }
+#rag-conv-note { font-size: .85rem; }
 .src-q { font-size: .85rem; color: var(--body-text-color-subdued); margin: 0 0 6px; }
 .src-card { border: 1px solid var(--border-color-primary); border-radius: 6px; padding: 8px 10px;
   margin: 0 0 8px; font-size: .88rem; line-height: 1.45; transition: box-shadow .3s; }
@@ -53,10 +57,6 @@ details.nearest > summary { color: #b45309; }
 .status-row { display: flex; flex-wrap: wrap; gap: 4px 16px; }
 .status-error { color: #dc2626; }
 #rag-feedback-note { font-size: .85rem; }
-/* The saved conversations: one per line, as a list, not as a row of radio pills. */
-#rag-conv-list .wrap { flex-direction: column; flex-wrap: nowrap; gap: 4px; }
-#rag-conv-list label { width: 100%; font-size: .85rem; line-height: 1.3; }
-#rag-conv-note { font-size: .85rem; }
 """
 
 _CLICK_JS = """

@@ -99,13 +99,6 @@ class AssistantProvider:
                 self.error = None
             return self._base
 
-    def loaded(self) -> Assistant | None:
-        """The Assistant if it loads (for showing saved answers' documents); None if it does not."""
-        try:
-            return self.base()
-        except Exception:
-            return None
-
     def info(self) -> AssistantInfo | None:
         """What is loaded (None before a successful load; never triggers loading itself)."""
         try:
@@ -212,7 +205,10 @@ class ChatController:
     def restore(self, conversation: Conversation) -> tuple[list[Message], str, Session]:
         """A saved conversation back in the page: its chat messages, its sources panel, and a Session
         whose history makes the next question a follow-up of the last one."""
-        assistant = self.provider.loaded()
+        try:
+            assistant: Assistant | None = self.provider.base()  # its documents give the cited spans context
+        except Exception:  # not loadable now (the page says why): the saved quotes are shown alone
+            assistant = None
         session = Session(conversation=conversation)
         chat: list[Message] = []
 

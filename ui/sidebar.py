@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 
 import gradio as gr
 
+from rag.config import Settings
 from rag.errors import RagError
 from ui import render
 from ui.chat import ChatController, Session
@@ -125,16 +126,23 @@ class _Exports:
         return str(path)
 
 
+def conversation_store(settings: Settings) -> ConversationStore:
+    return ConversationStore(settings.conversations_dir)
+
+
 def build_conversations(
     app: gr.Blocks,
     controller: ChatController,
-    store: ConversationStore,
     chat: ChatParts,
     answering: Sequence[Any],
     clearing: Sequence[Any],
 ) -> Sidebar:
     """The sidebar, wired to the page: refreshed after every answer (`answering` events) and on
-    load; opening, deleting or starting a conversation cancels an answer being written."""
+    load; opening, deleting or starting a conversation cancels an answer being written. The
+    conversations are the controller's store (it saves after every answer)."""
+    store = controller.store
+    if store is None:
+        raise ValueError("build_conversations needs a ChatController with a ConversationStore")
     new, side, (rename, delete, yes, no) = _build()
     exports = _Exports()
 
