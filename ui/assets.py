@@ -61,7 +61,8 @@ details.nearest > summary { color: #b45309; }
   color: var(--body-text-color-subdued); }
 .docs-table th { position: sticky; top: 0; background: var(--background-fill-secondary); text-align: left;
   padding: 6px 10px; font-weight: 600; }
-.docs-table td { padding: 5px 10px; border-top: 1px solid var(--border-color-primary); vertical-align: top; }
+#rag-docs-table .docs-table th, #rag-docs-table .docs-table td { border: 0;
+  border-top: 1px solid var(--border-color-primary); padding: 5px 10px; vertical-align: top; }
 .docs-table td.num { text-align: right; }
 .docs-table td.doc-title { font-weight: 600; }
 .docs-table td.doc-file { color: var(--body-text-color-subdued); word-break: break-all; }
@@ -76,6 +77,11 @@ details.nearest > summary { color: #b45309; }
 .docs-progress .bar { position: absolute; inset: 0 auto 0 0; background: var(--color-accent-soft);
   transition: width .4s; }
 .docs-progress span { position: relative; padding: 0 10px; line-height: 26px; font-size: .85rem; }
+#rag-docs-actions { align-items: center; }
+#rag-docs-actions button { white-space: nowrap; }
+#rag-docs-remove-label { flex: 0 0 auto !important; min-width: 0 !important; width: auto; }
+#rag-docs-table .docs-table table, #rag-docs-table .docs-table tr { border: 0; }
+.docs-log { font-size: .85rem; }
 .docs-notice { font-size: .85rem; margin: 4px 0; }
 .docs-notice ul, #rag-docs-log ul { margin: 2px 0 0 18px; padding: 0; }
 .docs-skipped { color: #b45309; }

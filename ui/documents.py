@@ -71,7 +71,8 @@ def _indexed_row(doc: Document, chunks: int, status: Status) -> DocumentRow:
 def document_rows(
     folder: Path, documents: tuple[Document, ...], chunk_counts: Counter[str], state: IndexerState
 ) -> list[DocumentRow]:
-    """One row per corpus file and per indexed document, sorted by path."""
+    """One row per corpus file and per indexed document: files without a file first (removed, left
+    out), then the newest files first, so what was just added is at the top."""
     try:
         files, left_out = corpus_files(folder)
     except RagError:
@@ -92,7 +93,14 @@ def document_rows(
         if path not in rows and path not in present:  # left out by the listing (unsupported, links)
             rows[path] = DocumentRow(path=path, title=PurePosixPath(path).name, kind=_kind(path),
                                      status="skipped", reason=skip.reason)  # fmt: skip
-    return [rows[path] for path in sorted(rows)]
+    return sorted(rows.values(), key=lambda row: (-_modified(folder / row.path), row.path))
+
+
+def _modified(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return float("inf")  # no file: sorts first
 
 
 def progress_fraction(state: IndexerState) -> float:

@@ -25,10 +25,9 @@ LIGHT: dict[str, Any] = {"concurrency_limit": None, "show_progress": "hidden"}
 def _help() -> str:
     formats = ", ".join(s.lstrip(".") for s in SUFFIXES)
     return (
-        f"Drop one or more files ({formats}; up to {MAX_FILE_MB} MB each) to add them to the corpus "
-        "folder. New files are indexed in the background: the chat keeps answering from the current "
-        "index until the new one is ready. *Move to trash* takes a file out of the corpus (it is kept "
-        "in the trash folder under the data folder) and re-indexes without it."
+        f"Drop one or more files to add them to the corpus ({formats}; up to {MAX_FILE_MB} MB each). "
+        "They are indexed in the background; the chat answers from the current index until the new "
+        "one is ready. *Move to trash* keeps the file in the data folder's trash."
     )
 
 
@@ -51,18 +50,22 @@ class DocumentsTab:
         state = controller.indexer.state()
         gr.Markdown(_help(), elem_id="rag-docs-help")
         self.upload = gr.File(
-            file_count="multiple", label="Drop files here, or click to choose", height=130,
+            file_count="multiple", label="Add documents", height=110,
             elem_id="rag-upload",
         )  # fmt: skip
         self.log = gr.HTML("", elem_id="rag-docs-log")
         self.progress = gr.HTML(render_progress(state), elem_id="rag-docs-progress")
-        with gr.Row(equal_height=True, elem_id="rag-docs-actions"):
+        with gr.Row(equal_height=False, elem_id="rag-docs-actions"):
+            gr.Markdown("**Remove a document:**", elem_id="rag-docs-remove-label")
             self.choice = gr.Dropdown(
-                controller.files(), value=None, label="Document", scale=6, elem_id="rag-docs-choice"
-            )
-            self.remove = gr.Button("Move to trash", variant="stop", scale=0, min_width=130,
+                controller.files(), value=None, label="Document to remove", show_label=False,
+                container=False, scale=6, elem_id="rag-docs-choice",
+            )  # fmt: skip
+            self.remove = gr.Button("Move to trash", variant="stop", size="md", scale=0, min_width=150,
                                     elem_id="rag-docs-remove")  # fmt: skip
-            self.reindex = gr.Button("Re-index", scale=0, min_width=110, elem_id="rag-docs-reindex")
+            self.reindex = gr.Button(
+                "Re-index", size="md", scale=0, min_width=120, elem_id="rag-docs-reindex"
+            )
         self.table = gr.HTML(render_table(controller.rows()), elem_id="rag-docs-table")
         self.timer = gr.Timer(TICK_SECONDS, active=state.running)
 

@@ -34,7 +34,7 @@ def render_table(rows: Sequence[DocumentRow]) -> str:
         f"<td>{_status(row)}</td></tr>"
         for row in rows
     )
-    caption = f"{indexed} of {len(rows)} files indexed"
+    caption = f"{indexed} of {len(rows)} files indexed · newest first"
     return (
         f'<div class="docs-table"><table><caption>{caption}</caption><thead><tr>{head}</tr></thead>'
         f"<tbody>{body}</tbody></table></div>"
