@@ -140,7 +140,14 @@ def _store(folder: Path, name: str, source: Path) -> str:
     fails rather than replace a file, so a name taken meanwhile is never overwritten."""
     stem, suffix = _split(name)
     temporary = folder / f".upload-{uuid.uuid4().hex}{suffix}"
-    shutil.copyfile(source, temporary)
+    try:
+        shutil.copyfile(source, temporary)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise CorpusError(
+            f"cannot write into the corpus folder {folder} ({exc.strerror or exc}): make it writable "
+            "(chmod u+w) and free some disk space, or point RAG_CORPUS_DIR at a writable folder"
+        ) from exc
     try:
         for number in range(1, 10_000):
             candidate = name if number == 1 else f"{stem} ({number}){suffix}"

@@ -120,3 +120,19 @@ def test_remove_refuses_anything_but_a_corpus_file(tmp_path: Path, corpus: Path,
     with pytest.raises(CorpusError, match="not a file in the corpus folder"):
         remove_file(corpus, tmp_path / "trash", relative)
     assert (tmp_path / "outside.txt").exists() and (corpus / "report.txt").exists()
+
+
+def test_a_folder_that_cannot_be_written_is_one_clear_error(
+    tmp_path: Path, corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Tests run as root, where chmod does not stop writes: the copy fails as it would for a user.
+    def denied(source: Path, target: Path) -> None:
+        Path(target).write_bytes(b"partial")
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("rag.corpus.library.shutil.copyfile", denied)
+    with pytest.raises(
+        CorpusError, match=r"cannot write into the corpus folder .*Permission denied.*chmod u\+w"
+    ):
+        add_file(corpus, "new.txt", upload(tmp_path, b"new text"))
+    assert names(corpus) == ["report.txt"]  # no partial file left behind
