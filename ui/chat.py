@@ -117,6 +117,7 @@ class AssistantProvider:
         if key == (s.generator, s.ollama_host, s.ollama_model):
             return base
         with self._lock:
+            base = self._base or base  # the index may have been swapped since base() returned
             if key not in self._variants:
                 self._variants[key] = base.with_settings(
                     generator=options.generator,

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from rag.types import Document
 
 Status = Literal["indexed", "indexing", "skipped", "not indexed", "removed"]
+NOT_INDEXED = "added to the folder since the last indexing: press Re-index"
 STAGE_TEXT = {
     "reading": "Reading the documents",
     "chunking": "Splitting into passages",
@@ -71,8 +72,8 @@ def _indexed_row(doc: Document, chunks: int, status: Status) -> DocumentRow:
 def document_rows(
     folder: Path, documents: tuple[Document, ...], chunk_counts: Counter[str], state: IndexerState
 ) -> list[DocumentRow]:
-    """One row per corpus file and per indexed document: files without a file first (removed, left
-    out), then the newest files first, so what was just added is at the top."""
+    """One row per corpus file and per indexed document: rows without a file first (removed), then
+    the newest files first, so what was just added is at the top."""
     try:
         files, left_out = corpus_files(folder)
     except RagError:
@@ -86,7 +87,9 @@ def document_rows(
     }
     for path in sorted(present - rows.keys()):
         status: Status = "indexing" if busy else "skipped" if path in skipped else "not indexed"
-        reason = skipped[path].reason if status == "skipped" else ""
+        reason = (
+            skipped[path].reason if status == "skipped" else NOT_INDEXED if status == "not indexed" else ""
+        )
         rows[path] = DocumentRow(path=path, title=PurePosixPath(path).name, kind=_kind(path),
                                  status=status, reason=reason)  # fmt: skip
     for path, skip in skipped.items():

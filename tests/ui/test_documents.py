@@ -3,6 +3,7 @@ index meanwhile, the atomic swap, errors, one pass at a time) and the rows of th
 
 from __future__ import annotations
 
+import os
 import shutil
 import threading
 from collections import Counter
@@ -23,7 +24,7 @@ from rag.types import Document
 from tests.corpus.fixtures import text_pdf
 from ui.chat import AssistantProvider, Options
 from ui.documents import DocumentsController, document_rows, progress_fraction
-from ui.documents_view import progress_text, render_notice, render_table
+from ui.documents_view import progress_text, render_notice, render_progress, render_table
 from ui.indexer import BackgroundIndexer, IndexerState
 
 NEW_TEXT = (
@@ -140,7 +141,7 @@ def test_a_failed_pass_is_one_line_and_the_old_index_keeps_answering(assistant: 
     state = indexer.state()
     assert state.error == "Indexing failed: report.pdf cannot be read: re-save it"
     assert provider.base() is assistant and provider.base().answer(NEW_QUESTION).text
-    assert "Indexing failed" in render_notice(state)
+    assert "Indexing failed" in render_notice(state) and "Indexing failed" in render_progress(state)
 
 
 def test_removing_every_file_fails_the_pass_and_keeps_the_old_index(
@@ -217,12 +218,16 @@ def doc(path: str, **fields: Any) -> Document:
 def test_rows_give_every_file_its_status(tmp_path: Path) -> None:
     folder = tmp_path / "corpus"
     folder.mkdir()
-    for name in ("a.pdf", "new.txt", "bad.docx", "tool.exe"):
+    for age, name in enumerate(("new.txt", "bad.docx", "tool.exe", "a.pdf")):
         (folder / name).write_bytes(b"x")
+        os.utime(folder / name, (1_700_000_000 - age * 60, 1_700_000_000 - age * 60))
     documents = (doc("a.pdf", pages=((0, 1, 1), (1, 2, 2)), language="en", date="2024-05"), doc("gone.txt"))
     skipped = (SkippedFile(path="bad.docx", reason="bad.docx is corrupt: re-save it"),)
     idle = IndexerState(skipped=skipped)
-    rows = {r.path: r for r in document_rows(folder, documents, Counter({"a": 4}), idle)}
+    listed = document_rows(folder, documents, Counter({"a": 4}), idle)
+    # The removed document (no file) first, then the newest file first.
+    assert [r.path for r in listed] == ["gone.txt", "new.txt", "bad.docx", "tool.exe", "a.pdf"]
+    rows = {r.path: r for r in listed}
     a = rows["a.pdf"]
     assert (a.status, a.kind, a.pages, a.chunks, a.language, a.date) == (
         "indexed",
@@ -233,7 +238,7 @@ def test_rows_give_every_file_its_status(tmp_path: Path) -> None:
         "2024-05",
     )
     assert rows["gone.txt"].status == "removed"
-    assert rows["new.txt"].status == "not indexed"
+    assert rows["new.txt"].status == "not indexed" and "press Re-index" in rows["new.txt"].reason
     assert (rows["bad.docx"].status, rows["bad.docx"].reason) == (
         "skipped",
         "bad.docx is corrupt: re-save it",
