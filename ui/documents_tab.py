@@ -72,15 +72,17 @@ class DocumentsTab:
     def views(self) -> list[Any]:
         return [self.progress, self.table, self.choice, self.notice, self.banner, self.status, self.timer]
 
-    def refresh(self) -> tuple[Any, ...]:
-        """The progress bar, table, removal choices, chat notice, banner and status as they are
-        now; the timer stays on while a pass runs or is queued."""
+    def refresh(self, chosen: str | None = None) -> tuple[Any, ...]:
+        """The progress bar, table, removal choices (keeping the chosen file while it exists),
+        chat notice, banner and status as they are now; the timer stays on while a pass runs or
+        is queued."""
         state = self.controller.indexer.state()
         busy = state.running or state.queued
         error = self.controller.provider.error
+        files = self.controller.files()
         return (
             render_progress(state), render_table(self.controller.rows()),
-            gr.Dropdown(choices=self.controller.files(), value=None), render_notice(state),
+            gr.Dropdown(choices=files, value=chosen if chosen in files else None), render_notice(state),
             gr.HTML(render_error(error or ""), visible=error is not None), self.status_html(),
             gr.Timer(active=busy),
         )  # fmt: skip
@@ -93,11 +95,14 @@ class DocumentsTab:
         def removed(path: str | None) -> tuple[Any, ...]:
             return _log([self.controller.remove(path)]), *self.refresh()
 
-        def reindexed() -> tuple[Any, ...]:
-            return _log([self.controller.reindex()]), *self.refresh()
+        def reindexed(chosen: str | None) -> tuple[Any, ...]:
+            return _log([self.controller.reindex()]), *self.refresh(chosen)
+
+        def refreshed(chosen: str | None) -> tuple[Any, ...]:
+            return self.refresh(chosen)
 
         self.upload.upload(uploaded, [self.upload], [self.log, self.upload, *self.views()], **LIGHT)
         self.remove.click(removed, [self.choice], [self.log, *self.views()], **LIGHT)
-        self.reindex.click(reindexed, None, [self.log, *self.views()], **LIGHT)
-        self.timer.tick(self.refresh, None, self.views(), **LIGHT)
-        tab.select(self.refresh, None, self.views(), **LIGHT)
+        self.reindex.click(reindexed, [self.choice], [self.log, *self.views()], **LIGHT)
+        self.timer.tick(refreshed, [self.choice], self.views(), **LIGHT)
+        tab.select(refreshed, [self.choice], self.views(), **LIGHT)
