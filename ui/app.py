@@ -1,8 +1,9 @@
 """The web chat: `create_app(settings)` builds the Gradio Blocks; `rag chat` launches them.
 
-Layout: the saved conversations in a sidebar (ui/sidebar.py), chat (streaming, stop, clear,
-examples) in the middle, the sources of the answers on the right, feedback and a status footer
-below, settings in an accordion.
+Layout: the saved conversations in a sidebar (ui/sidebar.py), and two tabs. Chat: the chat
+(streaming, stop, clear, examples) on the left, the sources of the answers on the right, feedback,
+indexing notices and a status footer below, settings in an accordion. Documents: upload, the table
+of documents, remove, re-index (ui/documents_tab.py).
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ from rag.generators import chat_choices
 from ui import render
 from ui.assets import install_js
 from ui.chat import AssistantProvider, ChatController, Message, Options, Session, Update
+from ui.documents import DocumentsController
+from ui.documents_tab import DocumentsTab
+from ui.documents_view import render_notice
 from ui.feedback import Verdict, give_feedback, verdict_of
 from ui.sidebar import ChatParts, build_conversations, conversation_store
 
@@ -64,26 +68,38 @@ def create_app(settings: Settings, assistant: Assistant | None = None) -> gr.Blo
     controller = ChatController(provider, conversation_store(settings))
     with contextlib.suppress(Exception):  # shown as a banner and in the status; retried on each question
         provider.base()
+    documents = DocumentsController(provider)
     app = gr.Blocks(title=TITLE)
     with app:
         session = gr.State(Session())
         gr.Markdown(f"# {TITLE}\n{INTRO}", elem_id="rag-title")
-        banner = render.render_error(provider.error or "")
-        gr.HTML(banner, visible=provider.error is not None, elem_id="rag-banner")
-        with gr.Row(equal_height=False):
-            with gr.Column(scale=3, min_width=460):
-                chatbot, question, buttons = _chat_column()
-                note = _feedback_row(settings, session, chatbot)
-            with gr.Column(scale=2, min_width=340):
-                gr.Markdown("### Sources", elem_id="rag-sources-title")
-                sources = gr.HTML(render.render_panel([]), elem_id="rag-sources", js_on_load=install_js())
-        status = gr.HTML(controller.status(), elem_id="rag-status")
-        options = _settings_accordion(settings)
+        banner = gr.HTML(_banner(provider), visible=provider.error is not None, elem_id="rag-banner")
+        with gr.Tabs(elem_id="rag-tabs") as tabs:
+            with gr.Tab("Chat", id="chat", elem_id="rag-chat-tab"):
+                with gr.Row(equal_height=False):
+                    with gr.Column(scale=3, min_width=460):
+                        chatbot, question, buttons = _chat_column()
+                        note = _feedback_row(settings, session, chatbot)
+                    with gr.Column(scale=2, min_width=340):
+                        gr.Markdown("### Sources", elem_id="rag-sources-title")
+                        sources = gr.HTML(
+                            render.render_panel([]), elem_id="rag-sources", js_on_load=install_js()
+                        )
+                notice = gr.HTML(render_notice(documents.indexer.state()), elem_id="rag-docs-notice")
+                status = gr.HTML(controller.status(), elem_id="rag-status")
+                options = _settings_accordion(settings)
+            with gr.Tab("Documents", id="documents", elem_id="rag-docs-tab") as docs_tab:
+                tab = DocumentsTab(documents, notice, banner, status, controller.status)
+        tab.wire(docs_tab)
         outputs = Outputs(chatbot, sources, status, session, note)
         answering = _wire_chat(controller, question, buttons, outputs, options)
         clearing = [buttons[2].click, chatbot.clear]  # Clear and the chat's trash icon
-        build_conversations(app, controller, ChatParts(*outputs), answering, clearing)
+        build_conversations(app, controller, ChatParts(*outputs, tabs=tabs), answering, clearing)
     return app
+
+
+def _banner(provider: AssistantProvider) -> str:
+    return render.render_error(provider.error or "")
 
 
 def _chat_column() -> tuple[gr.Chatbot, gr.Textbox, tuple[gr.Button, gr.Button, gr.Button]]:

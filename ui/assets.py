@@ -57,6 +57,38 @@ details.nearest > summary { color: #b45309; }
 .status-row { display: flex; flex-wrap: wrap; gap: 4px 16px; }
 .status-error { color: #dc2626; }
 #rag-feedback-note { font-size: .85rem; }
+/* The Documents tab: the table of corpus files, the indexing progress bar. */
+.docs-table { max-height: 560px; overflow: auto; border: 1px solid var(--border-color-primary);
+  border-radius: 6px; }
+.docs-table table { width: 100%; border-collapse: collapse; font-size: .86rem; }
+.docs-table caption { text-align: left; padding: 6px 10px; font-size: .8rem;
+  color: var(--body-text-color-subdued); }
+.docs-table th { position: sticky; top: 0; background: var(--background-fill-secondary); text-align: left;
+  padding: 6px 10px; font-weight: 600; }
+#rag-docs-table .docs-table th, #rag-docs-table .docs-table td { border: 0;
+  border-top: 1px solid var(--border-color-primary); padding: 5px 10px; vertical-align: top; }
+.docs-table td.num { text-align: right; }
+.docs-table td.doc-title { font-weight: 600; }
+.docs-table td.doc-file { color: var(--body-text-color-subdued); word-break: break-all; }
+.doc-status { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: .78rem;
+  font-weight: 600; background: var(--background-fill-secondary); }
+.doc-status.indexed { background: rgba(22,163,74,.14); color: #15803d; }
+.doc-status.indexing { background: rgba(37,99,235,.14); color: #1d4ed8; }
+.doc-status.skipped, .doc-status.removed { background: rgba(217,119,6,.15); color: #b45309; }
+.doc-reason { font-size: .78rem; color: var(--body-text-color-subdued); margin-top: 2px; max-width: 420px; }
+.docs-progress { position: relative; height: 26px; border-radius: 6px; overflow: hidden;
+  background: var(--background-fill-secondary); border: 1px solid var(--border-color-primary); }
+.docs-progress .bar { position: absolute; inset: 0 auto 0 0; background: var(--color-accent-soft);
+  transition: width .4s; }
+.docs-progress span { position: relative; padding: 0 10px; line-height: 26px; font-size: .85rem; }
+#rag-docs-actions { align-items: center; }
+#rag-docs-actions button { white-space: nowrap; }
+#rag-docs-remove-label { flex: 0 0 auto !important; min-width: 0 !important; width: auto; }
+#rag-docs-table .docs-table table, #rag-docs-table .docs-table tr { border: 0; }
+.docs-log { font-size: .85rem; }
+.docs-notice { font-size: .85rem; margin: 4px 0; }
+.docs-notice ul, #rag-docs-log ul { margin: 2px 0 0 18px; padding: 0; }
+.docs-skipped { color: #b45309; }
 """
 
 _CLICK_JS = """

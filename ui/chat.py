@@ -99,6 +99,20 @@ class AssistantProvider:
                 self.error = None
             return self._base
 
+    def current(self) -> Assistant | None:
+        """The loaded base Assistant, or None (never triggers loading)."""
+        with self._lock:
+            return self._base
+
+    def replace(self, assistant: Assistant) -> None:
+        """Swap in an Assistant over a new index, in one step: a question already being answered
+        finishes on the old one, the next gets the new one; the variants were built on the old
+        index, so they are dropped and rebuilt on their next use."""
+        with self._lock:
+            self._base = assistant
+            self._variants.clear()
+            self.error = None
+
     def info(self) -> AssistantInfo | None:
         """What is loaded (None before a successful load; never triggers loading itself)."""
         try:
@@ -113,6 +127,7 @@ class AssistantProvider:
         if key == (s.generator, s.ollama_host, s.ollama_model):
             return base
         with self._lock:
+            base = self._base or base  # the index may have been swapped since base() returned
             if key not in self._variants:
                 self._variants[key] = base.with_settings(
                     generator=options.generator,

@@ -60,6 +60,7 @@ class ChatParts(NamedTuple):
     status: gr.HTML
     session: gr.State
     feedback_note: gr.Markdown
+    tabs: gr.Tabs | None = None  # shown on the Chat tab when a conversation is opened
 
 
 class Sidebar(NamedTuple):
@@ -156,8 +157,17 @@ def build_conversations(
             conversation.title if conversation else "", download, gr.Row(visible=False), note,
         )  # fmt: skip
 
+    page: list[Any] = [chat.chatbot, chat.sources, chat.status, chat.session, chat.feedback_note]
+    if chat.tabs is not None:
+        page.append(chat.tabs)
+    unchanged = (gr.skip(),) * len(page)
+
+    def on_page(messages: list[Any], panel: str, status: str, session: Session) -> tuple[Any, ...]:
+        """The chat replaced, with the Chat tab shown (a conversation may be picked from another tab)."""
+        return (messages, panel, status, session, "", *[gr.Tabs(selected="chat")] * (len(page) - 5))
+
     def blank_page(note: str = "") -> tuple[Any, ...]:
-        return ([], render.render_panel([]), controller.status(), Session(), "", *shown(None, note))
+        return (*on_page([], render.render_panel([]), controller.status(), Session()), *shown(None, note))
 
     def refresh(state: Session) -> tuple[Any, ...]:
         return shown(state.conversation)
@@ -172,10 +182,10 @@ def build_conversations(
         try:
             conversation = store.load(conversation_id or "")
         except RagError as exc:
-            return (*[gr.skip()] * 5, *shown(state.conversation, _problem(exc)))
+            return (*unchanged, *shown(state.conversation, _problem(exc)))
         messages, panel, session = controller.restore(conversation)
         last = conversation.exchanges[-1].answer if conversation.exchanges else None
-        return (messages, panel, controller.status(last), session, "", *shown(conversation))
+        return (*on_page(messages, panel, controller.status(last), session), *shown(conversation))
 
     def rename_open(text: str, state: Session) -> tuple[Any, ...]:
         if state.conversation is None:
@@ -190,9 +200,8 @@ def build_conversations(
         if state.conversation is None:
             return gr.Row(visible=False), "There is no saved conversation open."
         title = render.esc(state.conversation.title)
-        return gr.Row(
-            visible=True
-        ), f"Delete <b>{title}</b>? This cannot be undone (export it to keep a copy)."
+        question = f"Delete <b>{title}</b>? This cannot be undone (export it to keep a copy)."
+        return gr.Row(visible=True), question
 
     def delete_open(state: Session) -> tuple[Any, ...]:
         if state.conversation is None:
@@ -201,10 +210,9 @@ def build_conversations(
             store.delete(state.conversation.id)
             exports.forget(state.conversation.id)
         except RagError as exc:
-            return (*[gr.skip()] * 5, *shown(state.conversation, _problem(exc)))
+            return (*unchanged, *shown(state.conversation, _problem(exc)))
         return blank_page(f"Deleted <b>{render.esc(state.conversation.title)}</b>.")
 
-    page = [chat.chatbot, chat.sources, chat.status, chat.session, chat.feedback_note]
     light: dict[str, Any] = {"concurrency_limit": None, "show_progress": "hidden"}
     replacing: dict[str, Any] = {**light, "cancels": list(answering)}  # an answer being written stops
     app.load(refresh, [chat.session], list(side), **light)

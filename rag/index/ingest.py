@@ -18,7 +18,15 @@ from rag.corpus import CorpusLoad, chunk_documents, load_corpus
 from rag.embedders import Embedder, create_embedder
 from rag.errors import ConfigError, CorpusError
 from rag.index.persist import check_writable
-from rag.index.store import BuildStats, build_index, index_up_to_date, load_index, save_index
+from rag.index.store import (
+    BuildStats,
+    IngestProgress,
+    ProgressCallback,
+    build_index,
+    index_up_to_date,
+    load_index,
+    save_index,
+)
 from rag.types import Chunk
 
 
@@ -38,13 +46,17 @@ def ingest_corpus(
     rebuild: bool = False,
     progress: bool = False,
     embedder: Embedder | None = None,
+    on_progress: ProgressCallback | None = None,
 ) -> IngestResult:
     """Bring the index in `settings.index_dir` up to date with `settings.corpus_dir`.
 
     `rebuild=True` skips the up-to-date shortcut and writes a fresh index (the embedding cache
-    still spares re-embedding text this model has seen).
+    still spares re-embedding text this model has seen). `on_progress` hears each stage (reading,
+    chunking, embedding chunk by chunk, saving, done), e.g. for the web chat's progress bar.
     """
     started = time.perf_counter()
+    report = on_progress or _ignore
+    report(IngestProgress(stage="reading", done=0, total=1))
     load = load_corpus(settings.corpus_dir, strict=settings.strict_corpus)
     if not load.documents:
         raise CorpusError(
@@ -53,21 +65,31 @@ def ingest_corpus(
     embedder = embedder or create_embedder(settings)
     if not rebuild and index_up_to_date(settings, embedder, load.documents):
         saved = load_index(settings, None).chunks
+        report(IngestProgress(stage="done", done=1, total=1))
         return IngestResult(load, saved, True, None, settings.index_dir, time.perf_counter() - started)
     fix = "set RAG_DATA_DIR to a writable folder, or make this one writable (chmod u+w)"
     check_writable(settings.index_dir, fix)  # before any embedding: fail in a second, not an hour
+    report(IngestProgress(stage="chunking", done=0, total=len(load.documents)))
     chunks = chunk_documents(
         load.documents,
         embedder.count_tokens,
         target_tokens=settings.chunk_tokens,
         overlap_tokens=settings.chunk_overlap,
     )
-    index = build_index(settings, embedder, load.documents, chunks, progress=progress)
+    index = build_index(
+        settings, embedder, load.documents, chunks, progress=progress, on_progress=on_progress
+    )
+    report(IngestProgress(stage="saving", done=0, total=1))
     try:
         save_index(index, settings.index_dir)
     except OSError as exc:  # the previous index stays as it was: saves are atomic
         raise ConfigError(_save_failed(settings.index_dir, exc, fix)) from exc
+    report(IngestProgress(stage="done", done=1, total=1))
     return IngestResult(load, chunks, False, index.stats, settings.index_dir, time.perf_counter() - started)
+
+
+def _ignore(progress: IngestProgress) -> None:
+    pass
 
 
 def _save_failed(index_dir: Path, exc: OSError, fix: str) -> str:

@@ -8,9 +8,9 @@ embedding cache), `save_index` writes a new verified generation atomically (see 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 import numpy as np
 from pydantic import BaseModel, ValidationError
@@ -40,6 +40,22 @@ class BuildStats(Frozen):
     embedded: int
     reused: int
     seconds: float
+
+
+class IngestProgress(Frozen):
+    """One step of an ingest, for a progress bar: `done` of `total` units of `stage` (files read,
+    documents chunked, chunks embedded)."""
+
+    stage: Literal["reading", "chunking", "embedding", "saving", "done"]
+    done: int
+    total: int
+
+    @property
+    def fraction(self) -> float:
+        return min(1.0, self.done / self.total) if self.total else 1.0
+
+
+ProgressCallback = Callable[[IngestProgress], None]
 
 
 class CorpusIndex:
@@ -85,13 +101,20 @@ def _check_chunks(documents: Sequence[Document], chunks: Sequence[Chunk]) -> Non
 
 
 def _embed_missing(
-    embedder: Embedder, texts: dict[str, str], cache: EmbeddingCache, group: int, progress: bool
+    embedder: Embedder,
+    texts: dict[str, str],
+    cache: EmbeddingCache,
+    group: int,
+    progress: bool,
+    on_progress: ProgressCallback | None = None,
 ) -> dict[str, Vectors]:
     """Embed `texts` (key -> text) in groups, caching each group so an interrupted ingest resumes."""
     keys = list(texts)
     vectors: dict[str, Vectors] = {}
     with Progress(disable=not progress) as bar:
         task = bar.add_task("Embedding chunks", total=len(keys))
+        if on_progress is not None:
+            on_progress(IngestProgress(stage="embedding", done=0, total=len(keys)))
         for start in range(0, len(keys), group):
             batch = keys[start : start + group]
             matrix = embedder.embed_documents([texts[key] for key in batch])
@@ -104,6 +127,8 @@ def _embed_missing(
             cache.put_many(fresh)
             vectors.update(fresh)
             bar.advance(task, len(batch))
+            if on_progress is not None:
+                on_progress(IngestProgress(stage="embedding", done=start + len(batch), total=len(keys)))
     return vectors
 
 
@@ -114,6 +139,7 @@ def build_index(
     chunks: Sequence[Chunk],
     *,
     progress: bool = False,
+    on_progress: ProgressCallback | None = None,
 ) -> CorpusIndex:
     """Embed the chunks (reusing cached vectors of unchanged text) and index them in chunk order."""
     started = time.perf_counter()
@@ -123,7 +149,7 @@ def build_index(
     vectors = cache.get_many(keys)
     missing = {key: chunk.text for key, chunk in zip(keys, chunks, strict=True) if key not in vectors}
     group = max(64, settings.embed_batch_size * 8)
-    vectors.update(_embed_missing(embedder, missing, cache, group, progress))
+    vectors.update(_embed_missing(embedder, missing, cache, group, progress, on_progress))
     store = FaissIndex(embedder.dim, settings.index_type, threads=settings.embed_threads)
     matrix = np.stack([vectors[key] for key in keys]) if keys else np.zeros((0, embedder.dim), np.float32)
     store.add(matrix)

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from rag.cli import app
 from rag.errors import CorpusError
 from rag.index.ingest import ingest_corpus
-from rag.index.store import load_index
+from rag.index.store import IngestProgress, load_index
 from tests.index.helpers import CountingEmbedder, make_settings
 
 FILES = {
@@ -152,3 +152,18 @@ def test_cli_ingest_skips_a_bad_file_with_one_line_and_strict_fails(
     strict = runner.invoke(app, ["ingest", "--corpus", str(corpus), "--embedder", "hashing", "--strict"])
     assert strict.exit_code == 1
     assert "kapot.pdf is not a readable PDF" in strict.output
+
+
+def test_progress_is_reported_stage_by_stage_up_to_every_chunk(tmp_path: Path, corpus: Path) -> None:
+    settings = make_settings(tmp_path, corpus_dir=corpus)
+    seen: list[IngestProgress] = []
+    result = ingest_corpus(settings, embedder=CountingEmbedder(), on_progress=seen.append)
+    stages = [p.stage for p in seen]
+    assert stages[0] == "reading" and stages[-1] == "done"
+    assert stages.index("chunking") < stages.index("embedding") < stages.index("saving")
+    embedding = [p for p in seen if p.stage == "embedding"]
+    assert embedding[0].done == 0 and embedding[-1].done == embedding[-1].total == len(result.chunks)
+    # Nothing changed: the second run reads, finds the index up to date and is done.
+    again: list[IngestProgress] = []
+    assert ingest_corpus(settings, embedder=CountingEmbedder(), on_progress=again.append).up_to_date
+    assert [p.stage for p in again] == ["reading", "done"] and again[-1].fraction == 1.0

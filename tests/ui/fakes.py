@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 
 from rag.config import Settings
@@ -84,6 +85,7 @@ class FakeAssistant:
     script: Callable[[str], Iterator[StreamEvent]] = answer_events
     calls: list[dict[str, Any]] = field(default_factory=list)
     variants: list[dict[str, object]] = field(default_factory=list)
+    index: Any = field(default_factory=lambda: SimpleNamespace(documents=(DOC,), chunks=CHUNKS))
 
     def stream(
         self, question: str, history: Sequence[Turn] | None = None, *, top_k: int | None = None,

@@ -80,10 +80,18 @@ def test_reopen_rename_export_and_delete(settings: Settings) -> None:
     assert "## 2. En wanneer?" in exported and r"**[1]** Kernwapens \<in\> Belarus (2023-03)" in exported
 
     fresh = Session()  # a reloaded page
-    chat, sources, status, reopened, _, *side = page.call("reopen", session.conversation.id, fresh)
+    chat, sources, status, reopened, _, tab, *side = page.call("reopen", session.conversation.id, fresh)
     assert [m["role"] for m in chat] == ["user", "assistant"] * 2 and 'id="src-2-1"' in sources
     assert reopened.turns == session.turns and "total 0.05 s" in status and side[2] == "Waarom Belarus?"
-    assert page.outputs("reopen")[:5] == ["rag-chat", "rag-sources", "rag-status", None, "rag-feedback-note"]
+    assert page.outputs("reopen")[:6] == [
+        "rag-chat",
+        "rag-sources",
+        "rag-status",
+        None,
+        "rag-feedback-note",
+        "rag-tabs",
+    ]
+    assert tab.selected == "chat"  # picked while on the Documents tab: the chat is shown
 
     renamed, *side = page.call("rename_open", "Kernwapens", reopened)
     assert renamed.conversation.title == "Kernwapens" == page.store.load(renamed.conversation.id).title
@@ -92,7 +100,7 @@ def test_reopen_rename_export_and_delete(settings: Settings) -> None:
 
     confirm, note = page.call("ask_to_delete", renamed)
     assert confirm.visible is True and "Kernwapens" in note and "cannot be undone" in note
-    chat, _, _, after, _, listing, actions, *_, note = page.call("delete_open", renamed)
+    chat, _, _, after, _, _, listing, actions, *_, note = page.call("delete_open", renamed)
     assert chat == [] and after.conversation is None and listing.choices == [] and actions.visible is False
     assert page.store.list() == [] and "Deleted <b>Kernwapens</b>" in note
 
