@@ -42,6 +42,8 @@ def test_a_conversation_is_kept_reopened_renamed_exported_and_deleted(
     page.reload()
     expect(page.locator("#rag-question textarea")).to_be_visible()
     expect(page.locator("#rag-chat a.cite")).to_have_count(0)
+    page.get_by_role("tab", name="Documents").click()  # picked from the other tab: the chat is shown
+    expect(page.locator("#rag-chat")).to_be_hidden()
     listed(page, "Waarom wil Rusland").click()
     expect(page.locator('#rag-chat a.cite[href="#src-1-1"]').first).to_be_visible()
     expect(page.locator("#src-1-1 mark")).to_be_visible()  # the sources panel is back, highlighted
