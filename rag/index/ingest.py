@@ -125,12 +125,8 @@ def _chunks(
         if doc.id in kept:
             chunks.extend(kept[doc.id])
             continue
-        chunks.extend(
-            chunk_document(
-                doc, embedder.count_tokens, target_tokens=settings.chunk_tokens,
-                overlap_tokens=settings.chunk_overlap,
-            )  # fmt: skip
-        )
+        target, overlap = settings.chunk_tokens, settings.chunk_overlap
+        chunks.extend(chunk_document(doc, embedder.count_tokens, target_tokens=target, overlap_tokens=overlap))
     return chunks
 
 
