@@ -121,12 +121,13 @@ def _chunks(
             if chunk.doc_id in same:
                 kept.setdefault(chunk.doc_id, []).append(chunk)
     chunks: list[Chunk] = []
+    target, overlap = settings.chunk_tokens, settings.chunk_overlap
     for doc in documents:
         if doc.id in kept:
             chunks.extend(kept[doc.id])
             continue
-        target, overlap = settings.chunk_tokens, settings.chunk_overlap
-        chunks.extend(chunk_document(doc, embedder.count_tokens, target_tokens=target, overlap_tokens=overlap))
+        count = embedder.count_tokens
+        chunks.extend(chunk_document(doc, count, target_tokens=target, overlap_tokens=overlap))
     return chunks
 
 
