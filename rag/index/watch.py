@@ -51,7 +51,8 @@ def watch_corpus(
     embedder: Embedder | None = None,
     progress: bool = False,
 ) -> None:
-    """Index the corpus now and after every settled change until `stop` is set (or Ctrl-C).
+    """Bring the index up to date once the folder's listing has settled (one interval after
+    the start), then after every settled change, until `stop` is set (or Ctrl-C).
 
     Saves are atomic (see persist.py), so stopping at any moment leaves the previous or the new
     index in place, never a half-written one."""
