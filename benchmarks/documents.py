@@ -68,7 +68,8 @@ def run(args: argparse.Namespace, settings: Settings) -> dict[str, object]:
     embedder.embed_documents(["opwarmen"])  # the model load, once, as every new process pays it
     model_s = time.perf_counter() - started
     print(f"model load + warm-up: {model_s:.1f} s", flush=True)
-    results = {"full": step("full build", settings, embedder)}
+    results: dict[str, object] = {"full": step("full build", settings, embedder)}
+    results["load_after"] = os.getloadavg()[0]
     article_pdf(corpus / "bijlage.pdf", 2, ROOT / "seeds", seed=11)
     results["add"] = step("add a 2-page PDF", settings, embedder)
     article_pdf(corpus / "bijlage.pdf", 3, ROOT / "seeds", seed=11)  # same first pages, one more
@@ -81,13 +82,15 @@ def run(args: argparse.Namespace, settings: Settings) -> dict[str, object]:
 
 def render(settings: Settings, args: argparse.Namespace, numbers: dict[str, object], load: float) -> str:
     full, model_s = numbers["full"], float(str(numbers["model_s"]))
+    after = float(str(numbers["load_after"]))
     assert isinstance(full, IngestResult) and full.stats is not None
     rows = [
         f"Measured {date.today().isoformat()} with `benchmarks/documents.py`: embedder `{settings.embedder}` "
         f"({settings.embed_model}), {settings.embed_threads} thread(s), chunks of <= {settings.chunk_tokens} "
-        f"tokens; 1-minute load average before the run {load:.2f} on {os.cpu_count()} cores (other "
-        "sessions shared the machine). The corpus: one generated two-column Dutch article of "
-        f"{args.pages} pages (`benchmarks/article_pdf.py`), {len(full.chunks)} chunks.",
+        f"tokens; 1-minute load average {load:.2f} before the run and {after:.2f} after the full "
+        f"build, on {os.cpu_count()} cores (other sessions shared the machine). The corpus: one "
+        f"generated two-column Dutch article of {args.pages} pages (`benchmarks/article_pdf.py`), "
+        f"{len(full.chunks)} chunks.",
         "",
         f"**Ingest of a {args.pages}-page PDF** (full build, empty caches, model already loaded):",
         "",
@@ -114,8 +117,8 @@ def render(settings: Settings, args: argparse.Namespace, numbers: dict[str, obje
         assert isinstance(result, IngestResult)
         embedded = result.stats.embedded if result.stats else 0
         cold = (result.seconds + (model_s if embedded else 0.0)) / (full.seconds + model_s)
-        rows.append(f"| {label} | {result.seconds:.2f} | {embedded} | {result.seconds / full.seconds:.1%} | "
-                    f"{cold:.1%} |")  # fmt: skip
+        warm = _share(result.seconds / full.seconds)
+        rows.append(f"| {label} | {result.seconds:.2f} | {embedded} | {warm} | {_share(cold)} |")
     add = numbers["add"]
     assert isinstance(add, IngestResult)
     ratio = add.seconds / full.seconds
@@ -124,6 +127,10 @@ def render(settings: Settings, args: argparse.Namespace, numbers: dict[str, obje
              + ", ".join(f"{label.split(' (')[0]} {add.timings.get(key, 0.0):.2f} s" for key, label in STEPS)
              + ". A removal loads no model: nothing is embedded.", ""]  # fmt: skip
     return "\n".join(rows)
+
+
+def _share(ratio: float) -> str:
+    return f"{ratio:.1%}" if ratio >= 0.01 else f"{ratio:.2%}"
 
 
 def _step_row(label: str, seconds: float, total: float) -> str:
