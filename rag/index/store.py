@@ -93,7 +93,7 @@ def _embed_missing(
     """Embed `texts` (key -> text) in groups, caching each group so an interrupted ingest resumes."""
     keys = list(texts)
     vectors: dict[str, Vectors] = {}
-    with Progress(disable=not progress) as bar:
+    with Progress(disable=not progress or not keys) as bar:
         task = bar.add_task("Embedding chunks", total=len(keys))
         for start in range(0, len(keys), group):
             batch = keys[start : start + group]

@@ -95,16 +95,23 @@ def sync(settings: Settings, embedder: Embedder, paths: set[str], *, progress: b
 
 
 def describe(result: IngestResult, paths: set[str], seconds: float) -> str:
-    """ "added a.pdf; removed b.txt: 12 chunks embedded, 230 chunks in 4 documents (3.1 s)"."""
+    """ "added a.pdf; removed b.txt: 12 chunks embedded, 230 chunks in 4 documents (3.1 s)", then
+    "; skipped c.pdf is encrypted: ..." for each changed file that could not be indexed."""
     changes = result.changes
     verbs = {"added": changes.added, "changed": changes.changed, "removed": changes.removed}
-    parts = [f"{verb} {', '.join(names)}" for verb, names in verbs.items() if names]
-    parts += [f"skipped {skip.reason}" for skip in result.load.skipped if skip.problem and skip.path in paths]
-    what = "; ".join(parts) or "no document changed"
+    what = "; ".join(f"{verb} {', '.join(names)}" for verb, names in verbs.items() if names)
     if result.up_to_date:
-        return f"{what}: index up to date ({seconds:.1f} s)"
-    embedded = result.stats.embedded if result.stats else 0
-    return (
-        f"{what}: {embedded} chunks embedded, {len(result.chunks)} chunks in "
-        f"{len(result.load.documents)} documents ({seconds:.1f} s)"
-    )
+        line = f"{what or 'no document changed'}: index up to date ({seconds:.1f} s)"
+    else:
+        embedded = result.stats.embedded if result.stats else 0
+        line = (
+            f"{what or 'index rebuilt'}: {_count(embedded, 'chunk')} embedded, "
+            f"{_count(len(result.chunks), 'chunk')} in {_count(len(result.load.documents), 'document')} "
+            f"({seconds:.1f} s)"
+        )
+    skipped = [skip.reason for skip in result.load.skipped if skip.problem and skip.path in paths]
+    return "; ".join([line, *(f"skipped {reason}" for reason in skipped)])
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

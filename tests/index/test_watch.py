@@ -69,15 +69,15 @@ def watcher(tmp_path: Path) -> Iterator[Watcher]:
 def test_the_index_follows_added_changed_and_removed_files(watcher: Watcher) -> None:
     corpus = watcher.settings.corpus_dir
     first = watcher.wait_for(lambda line: "belarus.txt" in line)
-    assert first.startswith("added belarus.txt: 1 chunks embedded") and watcher.doc_ids() == {"belarus"}
+    assert first.startswith("added belarus.txt: 1 chunk embedded") and watcher.doc_ids() == {"belarus"}
     (corpus / "brug.txt").write_text("De gemeente bouwt een brug over de Waal.\n", encoding="utf-8")
-    assert watcher.wait_for(lambda line: "brug.txt" in line).startswith("added brug.txt: 1 chunks embedded")
+    assert watcher.wait_for(lambda line: "brug.txt" in line).startswith("added brug.txt: 1 chunk embedded")
     assert watcher.doc_ids() == {"belarus", "brug"}
     (corpus / "brug.txt").write_text("De gemeente bouwt twee bruggen over de Waal.\n", encoding="utf-8")
     assert watcher.wait_for(lambda line: "brug.txt" in line).startswith("changed brug.txt")
     (corpus / "belarus.txt").unlink()
     removed = watcher.wait_for(lambda line: "belarus.txt" in line)
-    assert removed.startswith("removed belarus.txt: 0 chunks embedded, 1 chunks in 1 documents")
+    assert removed.startswith("removed belarus.txt: 0 chunks embedded, 1 chunk in 1 document")
     assert watcher.doc_ids() == {"brug"}
 
 
@@ -134,3 +134,11 @@ def test_ctrl_c_stops_the_watch_cleanly(tmp_path: Path, monkeypatch: pytest.Monk
     assert result.exit_code == 0, result.output
     assert "watching" in result.output and "stopped watching" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_file_that_cannot_be_read_is_named_once_in_its_line(watcher: Watcher) -> None:
+    watcher.wait_for(lambda line: "belarus.txt" in line)
+    (watcher.settings.corpus_dir / "kapot.pdf").write_bytes(b"%PDF-1.4 garbage")
+    line = watcher.wait_for(lambda line: "kapot.pdf" in line)
+    assert line.count("skipped kapot.pdf is not a readable PDF") == 1 and "index up to date" in line
+    assert watcher.doc_ids() == {"belarus"}
