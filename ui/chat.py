@@ -3,6 +3,7 @@ the sources panel and the status footer. No Gradio here, so it is tested without
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from ui.messages import friendly_message
 if TYPE_CHECKING:
     from rag.answering.pipeline import Assistant, AssistantInfo
 
+log = logging.getLogger(__name__)
 Message = dict[str, Any]  # {"role": "user" | "assistant", "content": str}: Gradio's chat format
 STATUS_TEXT = {
     "retrieving": "Searching the documents…",
@@ -73,7 +75,9 @@ def _load(settings: Settings) -> Assistant:
 
 class AssistantProvider:
     """The loaded Assistant (retried on the next question after a failure, e.g. once the user ran
-    `rag setup`), plus one variant per generator choice from the settings accordion."""
+    `rag setup`), plus one variant per generator choice from the settings accordion. When the
+    saved index changes under it (`rag ingest --watch` in another terminal), the next question
+    is answered from the new index."""
 
     def __init__(
         self,
@@ -97,6 +101,8 @@ class AssistantProvider:
                     self.error = friendly_message(exc)
                     raise
                 self.error = None
+            else:
+                self._follow_index(self._base)
             return self._base
 
     def current(self) -> Assistant | None:
@@ -112,6 +118,15 @@ class AssistantProvider:
             self._base = assistant
             self._variants.clear()
             self.error = None
+
+    def _follow_index(self, current: Assistant) -> None:
+        try:
+            fresh = current.reloaded()
+        except Exception as exc:  # e.g. rebuilt with another model: keep answering from the loaded one
+            log.warning("the index changed but cannot be loaded (%s); answering from the previous one", exc)
+            return
+        if fresh is not None:
+            self._base, self._variants = fresh, {}
 
     def info(self) -> AssistantInfo | None:
         """What is loaded (None before a successful load; never triggers loading itself)."""

@@ -28,6 +28,7 @@ from rag.embedders import create_embedder
 from rag.embedders.base import Embedder
 from rag.generators import create_generator, generator_settings_changed
 from rag.generators.base import Generator, Message
+from rag.index.persist import live_generation
 from rag.index.store import CorpusIndex, load_index
 from rag.retrieval import Retriever
 from rag.retrieval.question import check_question
@@ -88,6 +89,16 @@ class Assistant:
         changed = generator_settings_changed(self.settings, settings)
         generator = create_generator(settings, embedder=self.embedder) if changed else self.generator
         return Assistant(settings, index=self.index, embedder=self.embedder, generator=generator)
+
+    def reloaded(self) -> Assistant | None:
+        """An Assistant on the saved index if another save replaced the one this Assistant
+        loaded (e.g. `rag ingest --watch` indexed a change), keeping the loaded models; None when
+        it is the same. Costs one small file read when nothing changed."""
+        loaded = self.index.generation
+        if loaded is None or live_generation(self.settings.index_dir) in (None, loaded):
+            return None
+        index = load_index(self.settings, self.embedder)
+        return Assistant(self.settings, index=index, embedder=self.embedder, generator=self.generator)
 
     def warm_up(self) -> None:
         """Load both models now and put the fixed system prompt in the LLM's KV cache, so the

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, get_args
 
@@ -9,7 +10,7 @@ import typer
 from rich.markup import escape
 
 from rag.cli.common import console, err_console, friendly_errors, load_settings
-from rag.config import EmbedderName
+from rag.config import EmbedderName, Settings
 from rag.errors import ConfigError
 
 if TYPE_CHECKING:  # imported lazily at run time: `rag --help` stays fast
@@ -37,6 +38,29 @@ def _print_ingest(result: IngestResult) -> None:
         f"({embedded} embedded, {reused} reused from cache) into {result.index_dir} "
         f"in {result.seconds:.1f} s"
     )
+
+
+def _watch(settings: Settings, interval: float | None, *, rebuild: bool) -> None:
+    """Print one line per change set until Ctrl-C; saves are atomic, so stopping is always safe."""
+    from rag.index.ingest import ingest_corpus
+    from rag.index.watch import DEFAULT_INTERVAL, watch_corpus
+
+    interval = interval or DEFAULT_INTERVAL
+    try:
+        if rebuild:
+            _print_ingest(ingest_corpus(settings, rebuild=True, progress=True))
+        console.print(
+            f"watching {escape(str(settings.corpus_dir.absolute()))} every {interval:g} s (Ctrl-C stops)"
+        )
+        watch_corpus(settings, interval=interval, progress=True, report=_print_line)
+    except KeyboardInterrupt:
+        console.print("stopped watching; the index is as last saved")
+
+
+def _print_line(line: str) -> None:
+    stamp = time.strftime("%H:%M:%S")
+    style = "[bold red]" if line.startswith("error:") else ""
+    console.print(f"{stamp} {style}{escape(line)}{'[/]' if style else ''}", highlight=False, soft_wrap=True)
 
 
 def _suggest(index_chunk_ids: list[str], wanted: str) -> str:
@@ -69,6 +93,20 @@ def register(app: typer.Typer) -> None:
                 "--strict", help="Fail on a file that cannot be indexed instead of skipping it (a warning)."
             ),
         ] = False,
+        watch: Annotated[
+            bool,
+            typer.Option(
+                "--watch",
+                help="Keep running: index every change to the corpus folder once the files stop "
+                "changing (a running chat picks the new index up). Ctrl-C stops.",
+            ),
+        ] = False,
+        interval: Annotated[
+            float | None,
+            typer.Option(
+                "--interval", min=0.2, help="With --watch: seconds between looks at the folder (default 2)."
+            ),
+        ] = None,
     ) -> None:
         """Index the corpus folder. Only new or changed text is embedded; unchanged corpora are skipped."""
         from rag.index.ingest import ingest_corpus
@@ -78,6 +116,9 @@ def register(app: typer.Typer) -> None:
                 f"unknown embedder {embedder!r}; use --embedder with one of {', '.join(EMBEDDERS)}"
             )
         settings = load_settings(corpus_dir=corpus, embedder=embedder, strict_corpus=strict or None)
+        if watch:
+            _watch(settings, interval, rebuild=rebuild)
+            return
         _print_ingest(ingest_corpus(settings, rebuild=rebuild, progress=True))
 
     @app.command()

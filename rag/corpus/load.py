@@ -21,6 +21,7 @@ from pathlib import Path, PurePosixPath
 
 from pydantic import BaseModel, ConfigDict
 
+from rag.corpus.cache import ExtractionCache
 from rag.corpus.clean import clean_text
 from rag.corpus.metadata import find_date, find_title
 from rag.corpus.pages import page_runs
@@ -125,9 +126,10 @@ def _skip(folder: Path, path: Path, reason: str, *, problem: bool) -> SkippedFil
     return SkippedFile(path=rel, reason=f"{rel} {reason}", problem=problem)
 
 
-def load_corpus(folder: Path, *, strict: bool = False) -> CorpusLoad:
+def load_corpus(folder: Path, *, strict: bool = False, cache: ExtractionCache | None = None) -> CorpusLoad:
     """Load and clean every usable file. Unusable files are skipped with a reason, or raise
-    CorpusError when `strict`."""
+    CorpusError when `strict`. With a `cache`, a file whose bytes were read before is not read
+    again (flush the cache to keep what was read now)."""
     files, skipped = corpus_files(folder)
     problems = [s for s in skipped if s.problem]
     if strict and problems:
@@ -137,7 +139,7 @@ def load_corpus(folder: Path, *, strict: bool = False) -> CorpusLoad:
     documents: list[Document] = []
     for path, rel in zip(files, relative, strict=True):
         try:
-            documents.append(_load_one(path, rel, ids[rel]))
+            documents.append(_load_one(path, rel, ids[rel], cache))
         except CorpusError as exc:
             if strict:
                 raise
@@ -162,7 +164,7 @@ def document_ids(relative_paths: list[str]) -> dict[str, str]:
     }
 
 
-def _read(path: Path, rel: str) -> tuple[bytes, Extracted]:
+def _read_bytes(path: Path, rel: str) -> bytes:
     try:
         size = path.stat().st_size
         if size > MAX_FILE_MB * 1024 * 1024:
@@ -175,8 +177,12 @@ def _read(path: Path, rel: str) -> tuple[bytes, Extracted]:
         raise CorpusError(f"{rel} cannot be read ({exc.strerror or exc}): check its permissions") from exc
     if not data:
         raise CorpusError(f"{rel} is empty (0 bytes): add text to it or remove it from the corpus folder")
+    return data
+
+
+def _extract(path: Path, rel: str, data: bytes) -> Extracted:
     try:
-        return data, read_document(path, data)
+        return read_document(path, data)
     except ReaderError as exc:
         raise CorpusError(f"{rel} {exc}") from exc
     except Exception as exc:  # a library failing on one odd file must not stop the whole folder
@@ -185,8 +191,19 @@ def _read(path: Path, rel: str) -> tuple[bytes, Extracted]:
         ) from exc
 
 
-def _load_one(path: Path, rel: str, doc_id: str) -> Document:
-    data, extracted = _read(path, rel)
+def _load_one(path: Path, rel: str, doc_id: str, cache: ExtractionCache | None) -> Document:
+    data = _read_bytes(path, rel)
+    content_hash = hashlib.sha256(data).hexdigest()
+    cached = cache.get(rel, doc_id, content_hash) if cache is not None else None
+    if cached is not None:
+        return cached
+    document = _make_document(path, rel, doc_id, content_hash, _extract(path, rel, data))
+    if cache is not None:
+        cache.put(rel, doc_id, document)
+    return document
+
+
+def _make_document(path: Path, rel: str, doc_id: str, content_hash: str, extracted: Extracted) -> Document:
     raw = extracted.text
     if not raw.strip():
         raise CorpusError(f"{rel} is empty: add text to it or remove it from the corpus folder")
@@ -203,7 +220,7 @@ def _load_one(path: Path, rel: str, doc_id: str) -> Document:
         or find_title(cleaned.text, raw, markdown=markdown, fallback=path.stem),
         date=find_date(cleaned.text, cleaned.date_marker) or extracted.date,
         language=detect_language(cleaned.text[:LANGUAGE_SAMPLE]),
-        content_hash=hashlib.sha256(data).hexdigest(),
+        content_hash=content_hash,
         text=cleaned.text,
         segments=cleaned.segments,
         regions=cleaned.regions,

@@ -1,8 +1,13 @@
 """ingest_corpus: folder -> documents -> chunks -> vectors -> saved index, doing as little as it can.
 
-If the saved index was built from exactly these documents with these settings, nothing is
-chunked, embedded or saved, and the embedding model is never loaded ("index up to date").
-Otherwise only chunks whose text is new to this model are embedded (see store.build_index).
+Each step skips what it has done before:
+- reading: a file whose bytes were read before comes from the extraction cache (PDF layout
+  analysis and OCR are the slow part of loading);
+- chunking: a document equal to one in the saved index keeps that index's chunks;
+- embedding: only chunks whose text is new to this model are embedded (the embedding cache), and
+  the model is not even loaded when there are none (a removed document);
+- if the saved index was built from exactly these documents with these settings, nothing is
+  chunked, embedded or saved ("index up to date").
 """
 
 from __future__ import annotations
@@ -10,11 +15,12 @@ from __future__ import annotations
 import errno
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rag.config import Settings
-from rag.corpus import CorpusLoad, chunk_documents, load_corpus
+from rag.corpus import CorpusLoad, chunk_document, load_corpus
+from rag.corpus.cache import ExtractionCache
 from rag.embedders import Embedder, create_embedder
 from rag.errors import ConfigError, CorpusError
 from rag.index.persist import check_writable
@@ -22,12 +28,25 @@ from rag.index.store import (
     BuildStats,
     IngestProgress,
     ProgressCallback,
+    SavedIndex,
     build_index,
-    index_up_to_date,
-    load_index,
+    read_saved,
     save_index,
 )
-from rag.types import Chunk
+from rag.types import Chunk, Document
+
+
+@dataclass(frozen=True)
+class Changes:
+    """Paths (relative to the corpus) of the documents added, changed and removed since the saved
+    index; all documents count as added when there was none (or it no longer fits the settings)."""
+
+    added: tuple[str, ...] = ()
+    changed: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.changed or self.removed)
 
 
 @dataclass(frozen=True)
@@ -38,6 +57,16 @@ class IngestResult:
     stats: BuildStats | None  # None when up to date
     index_dir: Path
     seconds: float
+    changes: Changes = Changes()
+    # Seconds per step: "load" (read and clean, or the extraction cache), "chunk", "embed" (the
+    # model, its loading included), "index" (cache lookups, FAISS) and "save".
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def extraction_cache(settings: Settings, *, refresh: bool = False) -> ExtractionCache:
+    """The cache of cleaned documents, beside the index in the data folder: its entries belong
+    to this corpus (pruned to its files at every load)."""
+    return ExtractionCache(settings.data_dir / "extract-cache", refresh=refresh)
 
 
 def ingest_corpus(
@@ -50,42 +79,102 @@ def ingest_corpus(
 ) -> IngestResult:
     """Bring the index in `settings.index_dir` up to date with `settings.corpus_dir`.
 
-    `rebuild=True` skips the up-to-date shortcut and writes a fresh index (the embedding cache
-    still spares re-embedding text this model has seen). `on_progress` hears each stage (reading,
-    chunking, embedding chunk by chunk, saving, done), e.g. for the web chat's progress bar.
+    `rebuild=True` reads every file and chunks every document again and writes a fresh index
+    (the embedding cache still spares re-embedding text this model has seen). `on_progress` hears
+    each stage (reading, chunking, embedding chunk by chunk, saving, done), e.g. for the web
+    chat's progress bar.
     """
-    started = time.perf_counter()
+    clock = _Clock()
     report = on_progress or _ignore
     report(IngestProgress(stage="reading", done=0, total=1))
-    load = load_corpus(settings.corpus_dir, strict=settings.strict_corpus)
+    cache = extraction_cache(settings, refresh=rebuild)
+    load = load_corpus(settings.corpus_dir, strict=settings.strict_corpus, cache=cache)
+    clock.lap("load")
     if not load.documents:
         raise CorpusError(
             f"no readable documents in {settings.corpus_dir}; add documents or pass --corpus DIR"
         )
     embedder = embedder or create_embedder(settings)
-    if not rebuild and index_up_to_date(settings, embedder, load.documents):
-        saved = load_index(settings, None).chunks
+    saved = read_saved(settings, embedder)
+    changes = compare(saved.documents if saved else [], load.documents)
+    if not rebuild and saved is not None and saved.documents == list(load.documents):
+        cache.flush()
         report(IngestProgress(stage="done", done=1, total=1))
-        return IngestResult(load, saved, True, None, settings.index_dir, time.perf_counter() - started)
+        return IngestResult(load, saved.chunks, True, None, settings.index_dir, clock.total(), Changes(),
+                            clock.laps)  # fmt: skip
     fix = "set RAG_DATA_DIR to a writable folder, or make this one writable (chmod u+w)"
     check_writable(settings.index_dir, fix)  # before any embedding: fail in a second, not an hour
+    cache.flush()
     report(IngestProgress(stage="chunking", done=0, total=len(load.documents)))
-    chunks = chunk_documents(
-        load.documents,
-        embedder.count_tokens,
-        target_tokens=settings.chunk_tokens,
-        overlap_tokens=settings.chunk_overlap,
-    )
-    index = build_index(
-        settings, embedder, load.documents, chunks, progress=progress, on_progress=on_progress
-    )
+    chunks = _chunks(settings, embedder, load.documents, None if rebuild else saved)
+    clock.lap("chunk")
+    dim = saved.dim if saved is not None else None
+    index = build_index(settings, embedder, load.documents, chunks, progress=progress, dim=dim,
+                        on_progress=on_progress)  # fmt: skip
+    if index.stats is not None:  # build_index splits its own time
+        clock.laps["embed"] = index.stats.embed_seconds
+        clock.laps["index"] = index.stats.seconds - index.stats.embed_seconds
+    clock.restart()
     report(IngestProgress(stage="saving", done=0, total=1))
     try:
         save_index(index, settings.index_dir)
     except OSError as exc:  # the previous index stays as it was: saves are atomic
         raise ConfigError(_save_failed(settings.index_dir, exc, fix)) from exc
+    clock.lap("save")
     report(IngestProgress(stage="done", done=1, total=1))
-    return IngestResult(load, chunks, False, index.stats, settings.index_dir, time.perf_counter() - started)
+    return IngestResult(load, chunks, False, index.stats, settings.index_dir, clock.total(), changes,
+                        clock.laps)  # fmt: skip
+
+
+def _chunks(
+    settings: Settings, embedder: Embedder, documents: Sequence[Document], saved: SavedIndex | None
+) -> list[Chunk]:
+    """Every document's chunks: a saved index's own for a document it holds unchanged (same id,
+    text and metadata, chunked with the same settings), the chunker's for the rest."""
+    kept: dict[str, list[Chunk]] = {}
+    if saved is not None:
+        previous = {doc.id: doc for doc in saved.documents}
+        same = {doc.id for doc in documents if previous.get(doc.id) == doc}
+        for chunk in saved.chunks:
+            if chunk.doc_id in same:
+                kept.setdefault(chunk.doc_id, []).append(chunk)
+    chunks: list[Chunk] = []
+    target, overlap = settings.chunk_tokens, settings.chunk_overlap
+    for doc in documents:
+        if doc.id in kept:
+            chunks.extend(kept[doc.id])
+            continue
+        count = embedder.count_tokens
+        chunks.extend(chunk_document(doc, count, target_tokens=target, overlap_tokens=overlap))
+    return chunks
+
+
+def compare(before: Sequence[Document], after: Sequence[Document]) -> Changes:
+    """What changed between two lists of documents, by path."""
+    old = {doc.path: doc for doc in before}
+    new = {doc.path: doc for doc in after}
+    return Changes(
+        added=tuple(sorted(new.keys() - old.keys())),
+        changed=tuple(sorted(path for path in new.keys() & old.keys() if new[path] != old[path])),
+        removed=tuple(sorted(old.keys() - new.keys())),
+    )
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.started = self.last = time.perf_counter()
+        self.laps: dict[str, float] = {}
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = now - self.last
+        self.last = now
+
+    def restart(self) -> None:
+        self.last = time.perf_counter()
+
+    def total(self) -> float:
+        return time.perf_counter() - self.started
 
 
 def _ignore(progress: IngestProgress) -> None:

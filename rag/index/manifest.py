@@ -46,13 +46,13 @@ def library_versions(embedder: Embedder) -> dict[str, str]:
 
 
 def make_manifest(
-    settings: Settings, embedder: Embedder, documents: Sequence[Document], n_chunks: int
+    settings: Settings, embedder: Embedder, documents: Sequence[Document], n_chunks: int, *, dim: int
 ) -> IndexManifest:
     return IndexManifest(
         format_version=FORMAT_VERSION,
         embed_model=embedder.name,
         embed_fingerprint=embedder.fingerprint,
-        dim=embedder.dim,
+        dim=dim,
         chunker=chunker_config(settings),
         index_type=settings.index_type,
         documents={doc.id: doc.content_hash for doc in documents},

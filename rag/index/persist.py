@@ -115,7 +115,7 @@ def save_files(directory: Path, writers: Mapping[str, Writer]) -> Path:
     """Write one new generation with `writers` (file name -> write function) and switch to it."""
     directory.mkdir(parents=True, exist_ok=True)
     with _save_lock(directory):
-        previous = _previous_name(directory)
+        previous = live_generation(directory)
         generation = f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(4)}"
         staging = directory / f"tmp-{generation}"
         staging.mkdir()
@@ -140,9 +140,11 @@ def _current_name(directory: Path) -> str | None:
         raise IndexCorruptError(f"cannot read {directory / CURRENT} ({exc}); {_REBUILD}") from exc
 
 
-def _previous_name(directory: Path) -> str | None:
-    """The generation to keep while saving; an unreadable CURRENT is about to be replaced, so it
-    must not stop the save that `rag ingest --rebuild` was asked to make."""
+def live_generation(directory: Path) -> str | None:
+    """The name of the live generation, or None when there is none or it cannot be read: a cheap
+    check (one small file) of whether the index changed since it was loaded. A save keeps it as
+    the previous generation; an unreadable CURRENT is about to be replaced, so it must not stop
+    the save that `rag ingest --rebuild` was asked to make."""
     try:
         return _current_name(directory)
     except IndexCorruptError:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import Literal, NamedTuple, TypeVar
 
 import numpy as np
 from pydantic import BaseModel, ValidationError
@@ -40,6 +40,7 @@ class BuildStats(Frozen):
     embedded: int
     reused: int
     seconds: float
+    embed_seconds: float = 0.0  # of `seconds`, the time in the model (its loading included)
 
 
 class IngestProgress(Frozen):
@@ -68,8 +69,10 @@ class CorpusIndex:
         chunks: Sequence[Chunk],
         vectors: FaissIndex,
         stats: BuildStats | None = None,
+        generation: str | None = None,
     ) -> None:
         self.manifest = manifest
+        self.generation = generation  # the saved generation it was loaded from (see persist.py)
         self.documents = tuple(documents)
         self.chunks = tuple(chunks)
         self.vectors = vectors
@@ -111,7 +114,7 @@ def _embed_missing(
     """Embed `texts` (key -> text) in groups, caching each group so an interrupted ingest resumes."""
     keys = list(texts)
     vectors: dict[str, Vectors] = {}
-    with Progress(disable=not progress) as bar:
+    with Progress(disable=not progress or not keys) as bar:
         task = bar.add_task("Embedding chunks", total=len(keys))
         if on_progress is not None:
             on_progress(IngestProgress(stage="embedding", done=0, total=len(keys)))
@@ -140,22 +143,32 @@ def build_index(
     *,
     progress: bool = False,
     on_progress: ProgressCallback | None = None,
+    dim: int | None = None,
 ) -> CorpusIndex:
-    """Embed the chunks (reusing cached vectors of unchanged text) and index them in chunk order."""
+    """Embed the chunks (reusing cached vectors of unchanged text) and index them in chunk order.
+
+    `dim`: the model's dimension when known (from a saved index of the same model); asking the
+    embedder loads the model, which is not needed when every vector is in the cache."""
     started = time.perf_counter()
     _check_chunks(documents, chunks)
     keys = [text_key(chunk.text) for chunk in chunks]
-    cache = EmbeddingCache(cache_dir(settings.home, embedder.fingerprint), embedder.dim)
+    dim = dim if dim is not None else embedder.dim
+    cache = EmbeddingCache(cache_dir(settings.home, embedder.fingerprint), dim)
     vectors = cache.get_many(keys)
     missing = {key: chunk.text for key, chunk in zip(keys, chunks, strict=True) if key not in vectors}
     group = max(64, settings.embed_batch_size * 8)
+    embedding = time.perf_counter()
     vectors.update(_embed_missing(embedder, missing, cache, group, progress, on_progress))
-    store = FaissIndex(embedder.dim, settings.index_type, threads=settings.embed_threads)
-    matrix = np.stack([vectors[key] for key in keys]) if keys else np.zeros((0, embedder.dim), np.float32)
+    embed_seconds = time.perf_counter() - embedding
+    store = FaissIndex(dim, settings.index_type, threads=settings.embed_threads)
+    matrix = np.stack([vectors[key] for key in keys]) if keys else np.zeros((0, dim), np.float32)
     store.add(matrix)
-    manifest = make_manifest(settings, embedder, documents, len(chunks))
+    manifest = make_manifest(settings, embedder, documents, len(chunks), dim=dim)
     reused = sum(1 for key in keys if key not in missing)
-    stats = BuildStats(embedded=len(keys) - reused, reused=reused, seconds=time.perf_counter() - started)
+    stats = BuildStats(
+        embedded=len(keys) - reused, reused=reused, seconds=time.perf_counter() - started,
+        embed_seconds=embed_seconds,
+    )  # fmt: skip
     return CorpusIndex(manifest, documents, chunks, store, stats)
 
 
@@ -216,7 +229,7 @@ def load_index(
         folder / VECTORS, index_type=settings.index_type, threads=settings.embed_threads
     )
     _check_consistent(folder, manifest, documents, chunks, vectors)
-    return CorpusIndex(manifest, documents, chunks, vectors)
+    return CorpusIndex(manifest, documents, chunks, vectors, generation=folder.name)
 
 
 def _check_consistent(
@@ -241,17 +254,31 @@ def _check_consistent(
         raise IndexCorruptError(f"the index in {folder} is inconsistent ({'; '.join(problems)}); {_REBUILD}")
 
 
-def index_up_to_date(settings: Settings, embedder: Embedder, documents: Sequence[Document]) -> bool:
-    """True when the saved index was built from exactly these documents with these settings.
+class SavedIndex(NamedTuple):
+    documents: list[Document]
+    chunks: list[Chunk]
+    dim: int
 
-    Never loads the embedding model: the fingerprint pins the model, so the dimension is not asked.
-    """
+
+def read_saved(settings: Settings, embedder: Embedder) -> SavedIndex | None:
+    """The documents and chunks of the live index when it was built with these settings (so its
+    chunks of an unchanged document can be kept), else None. Never loads the embedding model:
+    the fingerprint pins the model, so the dimension is not asked; the vectors are not read."""
     directory = settings.index_dir
     try:
-        folder = current_generation(directory, FILES)
+        folder = current_generation(directory, FILES)  # a damaged file of any kind: rebuild
         manifest = _parse_manifest(folder / MANIFEST)
         check_manifest(manifest, settings, embedder, directory=directory, check_dim=False)
-        # Compare cleaned documents, not just file hashes: a new cleaner changes the chunks too.
-        return _read_models(folder / DOCUMENTS, Document) == list(documents)
-    except (IndexMissingError, IndexCorruptError, IndexMismatchError):
-        return False
+        documents = _read_models(folder / DOCUMENTS, Document)
+        saved = SavedIndex(documents, _read_models(folder / CHUNKS, Chunk), manifest.dim)
+        _check_chunks(saved.documents, saved.chunks)
+    except (IndexMissingError, IndexCorruptError, IndexMismatchError, CorpusError):
+        return None
+    return saved
+
+
+def index_up_to_date(settings: Settings, embedder: Embedder, documents: Sequence[Document]) -> bool:
+    """True when the saved index was built from exactly these documents with these settings.
+    Compares cleaned documents, not just file hashes: a new cleaner changes the chunks too."""
+    saved = read_saved(settings, embedder)
+    return saved is not None and saved.documents == list(documents)

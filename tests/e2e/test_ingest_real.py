@@ -109,3 +109,23 @@ def test_reingest_of_an_unchanged_corpus_never_loads_the_model(
     assert again.up_to_date
     assert fresh._model is None
     assert [c.id for c in again.chunks] == [c.id for c in ingested.chunks]
+
+
+def test_removing_a_document_never_loads_the_model(
+    settings: Settings, ingested: IngestResult, tmp_path: Path
+) -> None:
+    corpus = tmp_path / "seeds"
+    corpus.mkdir()
+    for path in SEEDS.glob("*.txt"):
+        (corpus / path.name).write_bytes(path.read_bytes())
+    copy = settings.model_copy(update={"corpus_dir": corpus, "data_dir": tmp_path / "data"})
+    first = ingest_corpus(copy, embedder=create_embedder(copy))  # the seeds' vectors come from the cache
+    assert first.stats is not None and first.stats.embedded == 0
+    removed = sorted(corpus.glob("*.txt"))[0]
+    removed.unlink()
+    fresh = create_embedder(copy)
+    assert isinstance(fresh, SentenceTransformerEmbedder)
+    again = ingest_corpus(copy, embedder=fresh)
+    assert again.changes.removed == (removed.name,)
+    assert fresh._model is None
+    assert removed.stem not in {chunk.doc_id for chunk in load_index(copy, None).chunks}

@@ -105,6 +105,9 @@ class FakeAssistant:
             raise KeyError(doc_id)
         return DOC
 
+    def reloaded(self) -> FakeAssistant | None:
+        return None  # no saved index behind it: it never changes
+
     def with_settings(self, **overrides: object) -> FakeAssistant:
         self.variants.append(overrides)
         settings = self.settings.model_copy(update=overrides)
