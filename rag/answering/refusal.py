@@ -85,6 +85,12 @@ def misses_asked_number(question: str, sentences: Sequence[str]) -> bool:
 # left out: "hoeveel geld" is rightly answered by "tien miljoen euro".
 _COUNTED = re.compile(r"\b(?:hoeveel|how many)\s+([\w'’-]+)(?:\s+([\w'’-]+))?", re.IGNORECASE)
 _UNCOUNTED = frozenset({"geld", "tijd", "keer", "money", "time", "times"})
+# "Hoeveel bedraagt de contributie?", "Hoeveel kost een F-35?": a verb comes first (a determiner
+# follows it), so the question asks for an amount, not a count of some named thing.
+_DETERMINERS = frozenset(
+    {"de", "het", "een", "deze", "die", "dit", "dat", "zijn", "haar", "hun", "the", "a", "an", "this",
+     "that", "these", "those", "its", "his", "her", "their"}
+)  # fmt: skip
 
 
 def counts_something_else(
@@ -95,6 +101,8 @@ def counts_something_else(
     fold multi-word terms: 'tactical nuclear' and 'nuclear warheads' only meet word for word)."""
     found = _COUNTED.search(question)
     if found is None or found.group(1).casefold() in _UNCOUNTED:
+        return False
+    if (found.group(2) or "").casefold() in _DETERMINERS:
         return False
     counted = " ".join(word for word in found.groups() if word)
     for analyse in (analyser.content_terms, analyser.terms):

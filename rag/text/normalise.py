@@ -32,18 +32,3 @@ def compound_words(text: str) -> list[str]:
 def numbers(text: str) -> set[str]:
     """Numbers as digit strings without separators: '1.550' and '1550' are the same number."""
     return {re.sub(r"[.,]", "", n) for n in _NUMBER.findall(text)}
-
-
-_NUMBER_WORDS = {
-    "twee": "2", "drie": "3", "vier": "4", "vijf": "5", "zes": "6", "zeven": "7", "acht": "8",
-    "negen": "9", "tien": "10", "twaalf": "12", "twintig": "20", "dertig": "30", "honderd": "100",
-    "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
-    "nine": "9", "ten": "10", "twelve": "12", "twenty": "20", "thirty": "30", "hundred": "100",
-    "duizend": "1000", "thousand": "1000",
-}  # fmt: skip
-_NUMBER_WORD_RX = re.compile(r"\b(" + "|".join(_NUMBER_WORDS) + r")\b")
-
-
-def spelled_numbers(text: str) -> set[str]:
-    """Numbers in digits or words ('vijf', 'twenty'), as digit strings."""
-    return numbers(_NUMBER_WORD_RX.sub(lambda m: _NUMBER_WORDS[m.group(1)], fold(text)))

@@ -55,3 +55,25 @@ def test_every_reason_reads_in_dutch_and_english() -> None:
 def test_a_count_question_that_asks_more_is_left_alone() -> None:
     question = "Hoeveel militairen telt de VJTF, en wanneer werd zij opgericht?"
     assert count_mismatch(question, ["De VJTF werd opgericht in Wales."], "nl", _ANALYSER) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "language"),
+    [
+        (
+            "Hoeveel bedraagt de contributie per jaar?",
+            "De contributie bleef gelijk op twintig euro per jaar.",
+            "nl",
+        ),
+        ("Hoeveel kost een nieuwe fregat?", "Een fregat kost 1,2 miljard euro.", "nl"),
+    ],
+)
+def test_an_amount_question_with_the_verb_first_is_not_a_count(
+    question: str, answer: str, language: str
+) -> None:
+    assert count_mismatch(question, [answer], language, TextAnalyser()) is None
+
+
+def test_a_number_in_words_is_a_number() -> None:
+    answer = "De brigade van ongeveer vijfduizend militairen komt in Litouwen te staan."
+    assert count_mismatch("Hoeveel militairen telt de brigade?", [answer], "nl", TextAnalyser()) is None
