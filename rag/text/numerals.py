@@ -113,7 +113,7 @@ def word_numbers(text: str) -> set[str]:
     found: set[str] = set()
     run: list[int] = []
     words = _WORD.findall(fold(text))
-    for i, word in enumerate(words + [""]):
+    for i, word in enumerate([*words, ""]):
         value = _word_value(word) if word else None
         # "and"/"en" continues a number only after a scale: "two hundred and fifty", not "five and six"
         joins = (

@@ -27,10 +27,10 @@ LATIN1 = "Het café aan de haven serveert sinds 1998 crème brûlée aan de zeel
 
 # (question, answer language, file that must be cited, words of the quoted span, where it is)
 CASES = [
-    ("When did the ministers send four battalions to the region?", "en", "article.pdf", "four battalions", "p. 1"),
+    ("When were four battalions sent to the region?", "en", "article.pdf", "four battalions", "p. 1"),
     ("What was patrolled around the clock?", "en", "article.pdf", "patrolled around the clock", "p. 2"),
     ("Wanneer opent de gemeente een nieuwe bibliotheek?", "nl", "brief.pdf", "bibliotheek", "p. 1"),
-    ("Hoeveel bedraagt de contributie van de vereniging per jaar?", "nl", "verslag.docx", "twintig euro", "Financiën"),
+    ("Hoeveel bedraagt de contributie per jaar?", "nl", "verslag.docx", "twintig euro", "Financiën"),
     ("Wat verkoopt de bakker in het dorp elke ochtend?", "nl", "boek.epub", "roggebrood", "De bakkerij"),
     ("Wat serveert het café aan de haven sinds 1998?", "nl", "cafe.txt", "crème brûlée", ""),
 ]  # fmt: skip
