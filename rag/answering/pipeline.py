@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime
+from functools import partial
 
 from rag.answering.compose import Composer
 from rag.answering.condense import condense
@@ -21,7 +22,7 @@ from rag.answering.prompt import SYSTEM_PROMPT, plan_prompt
 from rag.answering.refusal import retrieval_says_unanswerable
 from rag.answering.sentence_vectors import SentenceVectors
 from rag.answering.translate import translate_sentences
-from rag.answering.types import ModelOutput
+from rag.answering.types import ModelOutput, RawSentence
 from rag.answering.untranslated import fix_untranslated, foreign_words
 from rag.config import Settings
 from rag.embedders import create_embedder
@@ -34,6 +35,7 @@ from rag.retrieval.question import check_question
 from rag.text.language import PROMPT_NAMES, answer_language
 from rag.types import (
     Answer,
+    AnswerSentence,
     Document,
     Frozen,
     SideCall,
@@ -146,7 +148,8 @@ class Assistant:
         language: str | None = None,
         generator: Generator | None = None,
     ) -> Iterator[StreamEvent]:
-        """Yield status notes, answer text as it is generated, then the validated Answer."""
+        """Yield status notes, the answer's sentences as each passes its check, then the final
+        Answer (which continues or replaces the streamed text; see StreamDelta)."""
         question = check_question(question, self.settings.max_question_chars)
         turns = bounded_history(history, self.settings.max_history_turns)
         gen = generator or self.generator
@@ -175,6 +178,7 @@ class Assistant:
             question_terms=set(self.retriever.lexical.analyse_query(standalone, lang)),
         )
         yield StreamStatus(message="generating")
+        draft = replace(draft, plan=plan)
         generation = yield from generate(
             gen,
             plan,
@@ -182,9 +186,13 @@ class Assistant:
             language=lang,
             max_tokens=self.settings.max_answer_tokens,
             temperature=self.settings.temperature,
+            check=partial(self._checked_sentences, draft=draft),
         )
         draft = replace(
-            draft, plan=plan, completion=generation.completion, first_token=generation.first_token
+            draft,
+            completion=generation.completion,
+            first_shown=generation.first_shown,
+            first_token=generation.first_token,
         )
         output = generation.output
         if wrong_language(output, lang):
@@ -203,6 +211,10 @@ class Assistant:
         yield StreamDone(answer=self.composer.compose(output, draft))
 
     # -- steps -------------------------------------------------------------------------------
+
+    def _checked_sentences(self, raw: Sequence[RawSentence], draft: Draft) -> tuple[AnswerSentence, ...]:
+        """The model's sentences that pass the final answer's check, as they are streamed."""
+        return self.composer.check(raw, draft).sentences
 
     def _language(self, question: str, history: Sequence[Turn], override: str | None) -> str:
         chosen = override or self.settings.answer_language
@@ -258,5 +270,8 @@ def answer(
 def answer_stream(
     question: str, history: Sequence[Turn] | None = None, *, settings: Settings | None = None
 ) -> Iterator[StreamEvent]:
-    """Like answer(), but yields StreamStatus / StreamDelta events before the final StreamDone."""
+    """Like answer(), but yields StreamStatus / StreamDelta events before the final StreamDone.
+
+    A StreamDelta holds only sentences that have passed the support check; the model's raw
+    output is never streamed (its timing is in Answer.timings.model_first_token_s)."""
     return _assistant(settings).stream(question, history)
