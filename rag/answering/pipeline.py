@@ -19,7 +19,7 @@ from rag.answering.draft import Draft, bounded_history, wrong_language
 from rag.answering.evidence import EvidenceSentence, rank_evidence
 from rag.answering.generate import generate
 from rag.answering.prompt import SYSTEM_PROMPT, plan_prompt
-from rag.answering.refusal import retrieval_says_unanswerable
+from rag.answering.refusal import other_language_text, reason_text, retrieval_says_unanswerable
 from rag.answering.sentence_vectors import SentenceVectors
 from rag.answering.translate import translate_sentences
 from rag.answering.types import ModelOutput, RawSentence
@@ -32,7 +32,7 @@ from rag.generators.base import Generator, Message
 from rag.index.store import CorpusIndex, load_index
 from rag.retrieval import Retriever
 from rag.retrieval.question import check_question
-from rag.text.language import PROMPT_NAMES, answer_language
+from rag.text.language import PROMPT_NAMES, answer_language, foreign_language
 from rag.types import (
     Answer,
     AnswerSentence,
@@ -153,6 +153,10 @@ class Assistant:
         question = check_question(question, self.settings.max_question_chars)
         turns = bounded_history(history, self.settings.max_history_turns)
         gen = generator or self.generator
+        notice = self._other_language(question, language, gen)
+        if notice is not None:
+            yield StreamDone(answer=notice)
+            return
         lang = self._language(question, turns, language)
         k = top_k or self.settings.top_k
         started = time.perf_counter()
@@ -215,6 +219,20 @@ class Assistant:
     def _checked_sentences(self, raw: Sequence[RawSentence], draft: Draft) -> tuple[AnswerSentence, ...]:
         """The model's sentences that pass the final answer's check, as they are streamed."""
         return self.composer.check(raw, draft).sentences
+
+    def _other_language(self, question: str, override: str | None, gen: Generator) -> Answer | None:
+        """A notice instead of an answer for a question clearly in a third language (German,
+        Chinese...), unless the user chose the answer language: then it is answered anyway."""
+        chosen = override if override not in (None, "auto") else self.settings.answer_language
+        name = foreign_language(question) if chosen == "auto" else None
+        if name is None:
+            return None
+        now = time.perf_counter()
+        return Draft(question, question, "en", (), gen, now, now).answer(
+            text=other_language_text(name),
+            refused=True,
+            refusal_reason=f"{reason_text('other_language', 'en')}: {name}",
+        )
 
     def _language(self, question: str, history: Sequence[Turn], override: str | None) -> str:
         chosen = override or self.settings.answer_language
