@@ -161,7 +161,7 @@ class Assistant:
         k = top_k or self.settings.top_k
         started = time.perf_counter()
         yield StreamStatus(message="retrieving")
-        standalone, condensing = condense(question, turns, gen, lang)
+        standalone, condensing = condense(question, turns, gen, lang, self.analyser)
         hits = self.retriever.search(standalone, k=k + 3)
         draft = Draft(question, standalone, lang, tuple(hits), gen, started, time.perf_counter())
         draft = draft.with_side_calls(condensing)
