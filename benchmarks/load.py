@@ -215,8 +215,8 @@ def report(
         f"Growth from start to end: {readings[-1][1] - readings[0][1]:+.0f} MB "
         f"({(readings[-1][1] - readings[0][1]) / readings[0][1] * 100:+.1f}%), "
         f"{(readings[-1][1] - readings[0][1]) * 1024 / max(1, readings[-1][0]):.0f} KB per question: "
-        "what the open sessions keep by design (each chat holds its answers, hits and sources panel "
-        "for follow-ups and feedback while it is open), not a leak in the answering path.",
+        "in line with what open sessions keep by design (each chat holds its answers, hits and sources panel "
+        "for follow-ups and feedback while it is open; not measured apart from other growth).",
     ]
     if errors:
         rows += ["", "Errors seen: " + "; ".join(sorted(set(errors))[:5])]
