@@ -1,6 +1,7 @@
-"""The follow-up rewrite, side by side in one run: the call as it was (whole history, long prompt,
-96 tokens) against the call as it is (last two exchanges, short prompt, 64 tokens), with the
-embedded model on one thread, interleaved; and how many gold questions skip it altogether.
+"""The follow-up rewrite, side by side in one run: the call as it was (the whole history, turns
+of up to 600 characters, 96 tokens) against the call as it is (the last two exchanges, turns
+cut to 300 characters, 64 tokens), with the embedded model on one thread, interleaved; and how
+many gold questions skip it altogether.
 
     .venv/bin/python benchmarks/condense.py          # writes the "Follow-up rewrite" section
     .venv/bin/python benchmarks/condense.py --quick  # one repeat, prints only
@@ -35,16 +36,6 @@ from rag.text.language import answer_language  # noqa: E402
 from rag.types import Turn  # noqa: E402
 
 SECTION = "Follow-up rewrite"
-# The call before this change (rag/answering/condense.py at the merge of the checked stream).
-OLD_PROMPT = (
-    "Rewrite the user's last question so that it can be understood without the conversation: "
-    "replace pronouns and references with the names and things they refer to. Keep the language "
-    'of the last question. Do not answer it. Reply with JSON: {"question": "..."}\n\n'
-    "Example.\nConversation:\nuser: Welke oefening begon Rusland in Siberië?\n"
-    "assistant: Rusland begon woensdag oefeningen met de Yars-raket.\n\n"
-    "Last question: Hoe lang duurde die?\n"
-    '{"question": "Hoe lang duurde de Russische oefening met de Yars-raket in Siberië?"}'
-)
 ANSWER = (
     "Stoltenberg zei dat het gebruik van kernwapens door de NAVO extreem ver weg is en dat de NAVO "
     "bewust in het midden laat wanneer zij ze zou inzetten [1].\n\n“Voor de NAVO zou overwegen "
@@ -67,7 +58,7 @@ FOLLOW_UP = "En wat zei hij daarover op 17 juni 2024?"
 def old_call(gen: Generator, question: str, history: list[Turn]) -> tuple[str, int]:
     lines = [f"{t.role}: {t.content[:600]}" for t in history]
     user = "Conversation:\n" + "\n".join(lines) + f"\n\nLast question: {question}"
-    reply = ask(gen, "condense", OLD_PROMPT, user, schema=now._SCHEMA, max_tokens=96, language="nl")
+    reply = ask(gen, "condense", now.CONDENSE_PROMPT, user, schema=now._SCHEMA, max_tokens=96, language="nl")
     return reply.text, reply.call.prompt_tokens
 
 
@@ -123,8 +114,9 @@ def main() -> None:
         "",
         "| rewrite call | prompt tokens | median s |",
         "|---|---:|---:|",
-        f"| before: whole history, long prompt, 96 tokens | {old_tokens} | {statistics.median(old):.2f} |",
-        f"| now: last two exchanges, short prompt, 64 tokens | {new_tokens} | {statistics.median(new):.2f} |",
+        f"| before: whole history, 96 tokens | {old_tokens} | {statistics.median(old):.2f} |",
+        f"| now: last two exchanges, turns cut to 300 chars, 64 tokens | {new_tokens} "
+        f"| {statistics.median(new):.2f} |",
         "| now, a question that stands alone | 0 | 0 (no call) |",
         "",
         f"Ratio now / before: **{statistics.median(new) / statistics.median(old):.2f}x**. Rewrites: "

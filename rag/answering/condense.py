@@ -3,7 +3,7 @@
 A question that already stands alone is not sent to the model: the rewrite costs a model call
 (seconds on a laptop CPU) before every question after the first in a chat. It stands alone when
 nothing in it points back into the conversation and it names what it is about (`stands_alone`).
-Otherwise the model does the rewrite, from a short prompt with only the last exchanges; when it
+Otherwise the model does the rewrite, given only the last exchanges; when it
 cannot (no model, bad output), the previous user turn is prepended, which keeps the entities the
 follow-up refers to in the retrieval query.
 """
@@ -18,11 +18,16 @@ from rag.generators.base import Generator
 from rag.text import TextAnalyser, fold
 from rag.types import SideCall, Turn
 
+# A shorter instruction with the example in one line made the 1.5B model echo the question
+# (benchmarks/condense.py): the instruction and the example stay as they were; the saving is in
+# the conversation it is given.
 CONDENSE_PROMPT = (
-    "Rewrite the last question so it is clear without the conversation: replace pronouns and "
-    'references with what they refer to. Same language. Do not answer. JSON: {"question": "..."}\n'
-    "Example. user: Welke oefening begon Rusland in Siberië? assistant: Rusland begon oefeningen "
-    "met de Yars-raket. Last question: Hoe lang duurde die?\n"
+    "Rewrite the user's last question so that it can be understood without the conversation: "
+    "replace pronouns and references with the names and things they refer to. Keep the language "
+    'of the last question. Do not answer it. Reply with JSON: {"question": "..."}\n\n'
+    "Example.\nConversation:\nuser: Welke oefening begon Rusland in Siberië?\n"
+    "assistant: Rusland begon woensdag oefeningen met de Yars-raket.\n\n"
+    "Last question: Hoe lang duurde die?\n"
     '{"question": "Hoe lang duurde de Russische oefening met de Yars-raket in Siberië?"}'
 )
 _SCHEMA = {"type": "object", "properties": {"question": {"type": "string"}}, "required": ["question"]}
@@ -108,8 +113,9 @@ def heuristic_standalone(question: str, history: Sequence[Turn]) -> str:
 
 
 def _conversation(question: str, history: Sequence[Turn]) -> str:
-    lines = [f"{t.role}: {' '.join(t.content.split())[:MAX_TURN_CHARS]}" for t in history[-CONDENSE_TURNS:]]
-    return "\n".join(lines) + f"\nLast question: {question}"
+    turns = history[-CONDENSE_TURNS:]
+    lines = [f"{t.role}: {' '.join(t.content.split())[:MAX_TURN_CHARS]}" for t in turns]
+    return "Conversation:\n" + "\n".join(lines) + f"\n\nLast question: {question}"
 
 
 def condense(
