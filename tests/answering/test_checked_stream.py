@@ -183,3 +183,33 @@ def test_chat_updates_show_only_checked_sentences(assistant: Assistant) -> None:
     for bubble in bubbles:
         assert_no_leak(bubble)
     assert re.search(r"cursor", " ".join(bubbles[1:-1]))  # sentences were streamed before the end
+
+
+class CountingEmbedder:
+    """The hashing embedder, counting the query embeddings it makes."""
+
+    def __init__(self, inner: object) -> None:
+        self.inner = inner
+        self.queries: list[str] = []
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.inner, name)
+
+    def embed_query(self, text: str) -> object:
+        self.queries.append(text)
+        return self.inner.embed_query(text)  # type: ignore[attr-defined]
+
+
+def test_a_sentence_checked_while_streaming_is_not_embedded_again_for_the_final_check() -> None:
+    from rag.answering.sentence_vectors import MAX_QUERIES, SentenceVectors
+    from rag.embedders.hashing import HashingEmbedder
+
+    counting = CountingEmbedder(HashingEmbedder())
+    vectors = SentenceVectors(counting)  # type: ignore[arg-type]
+    first = vectors.query("Poetin wil kernwapens in Belarus.")
+    again = vectors.query("Poetin wil kernwapens in Belarus.")
+    assert counting.queries == ["Poetin wil kernwapens in Belarus."] and (first == again).all()
+    for i in range(MAX_QUERIES):  # the cache is bounded: the oldest goes first
+        vectors.query(f"zin {i}")
+    vectors.query("Poetin wil kernwapens in Belarus.")
+    assert counting.queries.count("Poetin wil kernwapens in Belarus.") == 2
