@@ -4,7 +4,9 @@ The model's own words are never shown unchecked: a sentence the support check dr
 detail, a prompt echoed back, a wrong citation that cannot be repaired) never reaches a
 reader, not even for a moment. A sentence is checked as soon as its JSON object is closed
 (text and sources are final), with the same check the final answer uses (Composer.check), so
-what is streamed is what the final answer keeps, sentence for sentence.
+what is streamed is what the final answer keeps, sentence for sentence. (The pipeline's check
+also holds back a sentence in another language than the answer's: the final answer translates
+it.)
 
 Source markers follow render_answer: a run of sentences from the same sources is marked once,
 at its end, so a sentence's markers are held back until the next kept sentence (or the end)

@@ -13,12 +13,15 @@ from rag.text.language import detect_language
 from rag.types import Answer, Hit, SideCall, Timings, Turn
 
 
+def wrong_language_sentence(text: str, language: str) -> bool:
+    """True when `text` (four words or more: fewer cannot be told) is in another language."""
+    return len(text.split()) >= 4 and detect_language(text, default=language) != language
+
+
 def wrong_language(output: ModelOutput, language: str) -> bool:
     """True when the answer sentences are, taken together, in another language than asked."""
     text = " ".join(s.text for s in output.sentences)
-    if not output.answerable or len(text.split()) < 4:
-        return False
-    return detect_language(text, default=language) != language
+    return output.answerable and wrong_language_sentence(text, language)
 
 
 def bounded_history(history: Sequence[Turn | dict[str, str]] | None, max_turns: int) -> tuple[Turn, ...]:

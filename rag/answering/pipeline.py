@@ -15,7 +15,7 @@ from functools import partial
 
 from rag.answering.compose import Composer
 from rag.answering.condense import condense
-from rag.answering.draft import Draft, bounded_history, wrong_language
+from rag.answering.draft import Draft, bounded_history, wrong_language, wrong_language_sentence
 from rag.answering.evidence import EvidenceSentence, rank_evidence
 from rag.answering.generate import generate
 from rag.answering.prompt import SYSTEM_PROMPT, plan_prompt
@@ -217,8 +217,12 @@ class Assistant:
     # -- steps -------------------------------------------------------------------------------
 
     def _checked_sentences(self, raw: Sequence[RawSentence], draft: Draft) -> tuple[AnswerSentence, ...]:
-        """The model's sentences that pass the final answer's check, as they are streamed."""
-        return self.composer.check(raw, draft).sentences
+        """The model's sentences that pass the final answer's check, as they are streamed.
+
+        A sentence clearly in another language than the answer's is held back too: the final
+        answer translates it (wrong_language), and a reader should not see it swapped."""
+        checked = self.composer.check(raw, draft).sentences
+        return tuple(s for s in checked if not wrong_language_sentence(s.text, draft.language))
 
     def _other_language(self, question: str, override: str | None, gen: Generator) -> Answer | None:
         """A notice instead of an answer for a question clearly in a third language (German,
