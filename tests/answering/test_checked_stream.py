@@ -229,3 +229,26 @@ def test_a_sentence_checked_while_streaming_is_not_embedded_again_for_the_final_
         vectors.query(f"zin {i}")
     vectors.query("Poetin wil kernwapens in Belarus.")
     assert counting.queries.count("Poetin wil kernwapens in Belarus.") == 2
+
+
+def no_count(request: GenerationRequest) -> str:
+    """A supported sentence that gives no number, for a how-many question."""
+    if request.task != "answer":
+        return "{}"
+    sentence = {"text": "Poetin wil tactische kernwapens in Belarus plaatsen.", "sources": [1]}
+    return json.dumps({"answerable": True, "sentences": [sentence]})
+
+
+def test_rag_ask_says_when_the_final_answer_replaces_the_streamed_sentences(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    counted = make_test_assistant(tmp_path, no_count, answer_from_sources=False)
+    monkeypatch.setattr(Assistant, "from_settings", classmethod(lambda cls, settings: counted))
+    monkeypatch.setenv("RAG_DATA_DIR", str(tmp_path / "data"))
+    result = CliRunner().invoke(app, ["ask", "Hoeveel tactische kernwapens wil Poetin in Belarus plaatsen?"])
+    assert result.exit_code == 0, result.output
+    streamed, _, final = result.output.partition("Final answer (replaces the text above):")
+    # The sentence passed its own check and was shown; the answer as a whole gives no count, so
+    # the final answer (a refusal) replaces it, and says so.
+    assert "Poetin wil tactische kernwapens in Belarus plaatsen." in streamed
+    assert final.strip().startswith("De documenten zeggen hier niets over.")
