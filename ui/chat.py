@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 Message = dict[str, Any]  # {"role": "user" | "assistant", "content": str}: Gradio's chat format
 STATUS_TEXT = {
     "retrieving": "Searching the documents…",
-    "generating": "Writing the answer…",
+    "generating": "Writing the answer, checking each sentence before it is shown…",
 }
 
 
