@@ -41,8 +41,9 @@ class Summary(BaseModel):
     evidence_recall_at_3: float | None = None
     evidence_recall_at_8: float | None = None
     prompt_tokens_p50: float | None = None
-    first_token_p50_s: float | None = None
+    first_token_p50_s: float | None = None  # the first checked sentence the user reads
     first_token_p95_s: float | None = None
+    model_first_token_p50_s: float | None = None  # the model's first (unchecked, unshown) piece
     total_p50_s: float | None = None
     total_p95_s: float | None = None
     faithfulness_judged: float | None = None  # model-judged, only with --judge
@@ -97,6 +98,7 @@ def summarize(metrics: Sequence[ItemMetrics | None]) -> Summary:
         prompt_tokens_p50=percentile((m.prompt_tokens or None for m in done), 50),
         first_token_p50_s=percentile(ttft, 50),
         first_token_p95_s=percentile(ttft, 95),
+        model_first_token_p50_s=percentile((m.model_first_token_s for m in done), 50),
         total_p50_s=percentile(total, 50),
         total_p95_s=percentile(total, 95),
         faithfulness_judged=mean(m.faithfulness for m in done),

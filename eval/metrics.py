@@ -52,7 +52,9 @@ class ItemMetrics(BaseModel):
     all_sources_cited: bool | None = None  # items whose evidence spans two or more documents
     language_detected: str
     language_ok: bool
+    # The first checked sentence the user reads (or the whole answer when none was streamed).
     first_token_s: float | None = None
+    model_first_token_s: float | None = None  # the model's first piece, not shown (unchecked)
     total_s: float = 0.0
     # Retrieval, from answer.hits (filled by eval.run with eval.retrieval_metrics).
     hit_at: dict[int, bool] = {}
@@ -143,5 +145,6 @@ def score_answer(
         language_detected=detected,
         language_ok=language_ok,
         first_token_s=answer.timings.first_token_s,
+        model_first_token_s=answer.timings.model_first_token_s,
         total_s=answer.timings.total_s,
     )

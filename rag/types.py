@@ -141,8 +141,12 @@ class SideCall(Frozen):
 
 class Timings(Frozen):
     retrieve_s: float = 0.0
-    # Until the first words of the answer (or the refusal) can be read, not the first raw token.
+    # Until the first words a person reads: the first sentence that passed its check (or the
+    # refusal, or the final answer when no streamed sentence passed), never a raw model token.
     first_token_s: float | None = None
+    # Until the model's first piece of output arrived (not shown: it is not checked yet). The gap
+    # to first_token_s is the time spent writing and checking the first sentence.
+    model_first_token_s: float | None = None
     total_s: float = 0.0
     side_s: float = 0.0  # spent on side questions to the model (included in total_s)
 
@@ -184,7 +188,11 @@ class IndexManifest(Frozen):
 
 
 class StreamDelta(Frozen):
-    """Partial answer text as it is generated (append `text` to what came before)."""
+    """Answer text that has passed its check, as it is generated (append `text` to what came
+    before). The model's sentences are never streamed unchecked; the final StreamDone's Answer
+    then either continues this text (quotes added under it) or replaces it (a translation, or a
+    refusal when the answer as a whole did not hold up): replacing only ever removes or
+    rewrites checked text, never shows unchecked words."""
 
     kind: Literal["delta"] = "delta"
     text: str

@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 Message = dict[str, Any]  # {"role": "user" | "assistant", "content": str}: Gradio's chat format
 STATUS_TEXT = {
     "retrieving": "Searching the documents…",
-    "generating": "Writing the answer…",
+    "generating": "Writing the answer, checking each sentence before it is shown…",
 }
 
 
@@ -205,7 +205,11 @@ class ChatController:
 
     @staticmethod
     def _follow(events: Iterator[Any], turn: int) -> Iterator[Answer | str]:
-        """The assistant bubble's content after each stream event; the final Answer comes last."""
+        """The assistant bubble's content after each stream event; the final Answer comes last.
+
+        A StreamDelta holds only sentences that passed their check, so nothing unchecked is ever
+        in the bubble. The final Answer replaces the bubble's content whole: the same sentences
+        with their quote, a translation, or a refusal when the answer as a whole did not hold."""
         text = ""
         for event in events:
             if isinstance(event, StreamStatus) and not text:

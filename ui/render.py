@@ -253,7 +253,7 @@ def render_timings(answer: Answer) -> str:
     t = answer.timings
     facts = [
         f"retrieval {_seconds(t.retrieve_s)}",
-        f"first token {_seconds(t.first_token_s)}",
+        f"first words {_seconds(t.first_token_s)}",
         f"total {_seconds(t.total_s)}",
         f"{len(answer.context_chunk_ids)} passages in context",
     ]

@@ -23,7 +23,7 @@ from rag.answering.quotes import choose_quotes, with_quotes
 from rag.answering.refusal import count_mismatch
 from rag.answering.sentence_vectors import SentenceVectors
 from rag.answering.translate import translate_quote
-from rag.answering.types import ModelOutput, PlannedPassage, Quote
+from rag.answering.types import Checked, ModelOutput, PlannedPassage, Quote, RawSentence
 from rag.text import TextAnalyser
 from rag.text.language import PROMPT_NAMES
 from rag.types import Answer, AnswerSentence, SideCall
@@ -59,15 +59,7 @@ class Composer:
         if not output.answerable:
             said = " ".join(s.text for s in output.sentences).strip()
             return draft.refusal("model_found_none", detail=said)
-        checked = check_sentences(
-            output.sentences,
-            passages,
-            question=draft.standalone,
-            language=draft.language,
-            threshold=self.support_threshold,
-            similarity=self.vectors.similarity,
-            analyser=self.analyser,
-        )
+        checked = self.check(output.sentences, draft)
         kept = [s.text for s in checked.sentences]
         why = (
             "unsupported"
@@ -96,6 +88,20 @@ class Composer:
             sentences=sentences,
             citations=citations,
             dropped_sentences=checked.dropped,
+        )
+
+    def check(self, sentences: Sequence[RawSentence], draft: Draft) -> Checked:
+        """The support and citation check of the model's sentences: the same for the sentences
+        streamed one by one (rag/answering/checked.py) and for the final answer."""
+        assert draft.plan is not None
+        return check_sentences(
+            sentences,
+            draft.plan.passages,
+            question=draft.standalone,
+            language=draft.language,
+            threshold=self.support_threshold,
+            similarity=self.vectors.similarity,
+            analyser=self.analyser,
         )
 
     def _quotes(

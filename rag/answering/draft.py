@@ -13,12 +13,15 @@ from rag.text.language import detect_language
 from rag.types import Answer, Hit, SideCall, Timings, Turn
 
 
+def wrong_language_sentence(text: str, language: str) -> bool:
+    """True when `text` (four words or more: fewer cannot be told) is in another language."""
+    return len(text.split()) >= 4 and detect_language(text, default=language) != language
+
+
 def wrong_language(output: ModelOutput, language: str) -> bool:
     """True when the answer sentences are, taken together, in another language than asked."""
     text = " ".join(s.text for s in output.sentences)
-    if not output.answerable or len(text.split()) < 4:
-        return False
-    return detect_language(text, default=language) != language
+    return output.answerable and wrong_language_sentence(text, language)
 
 
 def bounded_history(history: Sequence[Turn | dict[str, str]] | None, max_turns: int) -> tuple[Turn, ...]:
@@ -42,7 +45,8 @@ class Draft:
     retrieved: float
     plan: PromptPlan | None = None
     completion: str = ""
-    first_token: float | None = None  # when the first readable words were streamed
+    first_shown: float | None = None  # when the first checked sentence was streamed
+    first_token: float | None = None  # when the model's first piece arrived (never shown as such)
     side_calls: tuple[SideCall, ...] = ()
 
     def with_side_calls(self, calls: Sequence[SideCall]) -> Draft:
@@ -57,8 +61,8 @@ class Draft:
 
     def answer(self, **fields: object) -> Answer:
         now = time.perf_counter()
-        # Nothing streamed (a refusal): the text appears now.
-        first_token = now if self.first_token is None else self.first_token
+        # Nothing streamed (a refusal, or no sentence passed its check): the text appears now.
+        first_shown = now if self.first_shown is None else self.first_shown
         plan = self.plan
         return Answer(
             question=self.question,
@@ -72,7 +76,10 @@ class Draft:
             side_calls=self.side_calls,
             timings=Timings(
                 retrieve_s=round(self.retrieved - self.started, 4),
-                first_token_s=round(first_token - self.started, 4),
+                first_token_s=round(first_shown - self.started, 4),
+                model_first_token_s=(
+                    round(self.first_token - self.started, 4) if self.first_token is not None else None
+                ),
                 total_s=round(now - self.started, 4),
                 side_s=round(sum(c.seconds for c in self.side_calls), 4),
             ),

@@ -1,5 +1,5 @@
-"""The answer call: stream the model's JSON, show the readable text as it becomes certain, and
-read the whole reply at the end."""
+"""The answer call: stream the model's JSON, show each sentence once it has passed its check,
+and read the whole reply at the end."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import time
 from collections.abc import Generator as Gen
 from dataclasses import dataclass
 
-from rag.answering.output import StreamingView, parse_output
+from rag.answering.checked import CheckedStream, SentenceCheck
+from rag.answering.output import parse_output
 from rag.answering.prompt import answer_schema
 from rag.answering.types import ModelOutput, PromptPlan
 from rag.generators.base import GenerationRequest, Generator
@@ -18,7 +19,8 @@ from rag.types import StreamDelta
 class Generation:
     output: ModelOutput
     completion: str  # the raw reply
-    first_token: float | None  # perf_counter() when the first readable words were streamed
+    first_shown: float | None  # perf_counter() when the first checked sentence was streamed
+    first_token: float | None  # perf_counter() when the model's first piece arrived (never shown)
 
 
 def generate(
@@ -29,8 +31,10 @@ def generate(
     language: str,
     max_tokens: int,
     temperature: float,
+    check: SentenceCheck,
 ) -> Gen[StreamDelta, None, Generation]:
-    """Yield the answer text as it is generated; return the parsed reply.
+    """Yield the text of each sentence that passes `check` as it is generated; return the
+    parsed reply.
 
     Raises GenerationError when the reply holds no readable answer.
     """
@@ -44,15 +48,21 @@ def generate(
         language=language,
         passages=tuple(p.passage for p in plan.passages),
     )
-    view = StreamingView()
+    view = CheckedStream(check)
     pieces: list[str] = []
-    first_token: float | None = None
+    first_token = first_shown = None
     for piece in gen.stream(request):
+        if first_token is None:
+            first_token = time.perf_counter()
         pieces.append(piece)
         delta = view.feed(piece)
         if delta:
-            if first_token is None:  # the first words a person can read
-                first_token = time.perf_counter()
+            first_shown = first_shown or time.perf_counter()
             yield StreamDelta(text=delta)
     completion = "".join(pieces)
-    return Generation(parse_output(completion), completion, first_token)
+    output = parse_output(completion)
+    rest = view.finish(output)
+    if rest:
+        first_shown = first_shown or time.perf_counter()
+        yield StreamDelta(text=rest)
+    return Generation(output, completion, first_shown, first_token)

@@ -1,5 +1,5 @@
 """Reading the model's JSON output: tolerant parsing, repair of truncated output, and the
-incremental view used to stream answer text while the JSON is still being generated."""
+answer so far while the JSON is still being generated (read_partial)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from rag.answering.types import ModelOutput, RawSentence
 from rag.errors import GenerationError
 
 
-def close_json(text: str) -> str:
-    """Close whatever a truncated JSON document left open (strings, arrays, objects)."""
+def _open_brackets(text: str) -> tuple[list[str], bool]:
+    """The closers a JSON prefix still owes (innermost last), and whether it stops inside a string."""
     stack: list[str] = []
     in_string = escaped = False
     for ch in text:
@@ -30,6 +30,12 @@ def close_json(text: str) -> str:
             stack.append("]" if ch == "[" else "}")
         elif ch in "]}" and stack:
             stack.pop()
+    return stack, in_string
+
+
+def close_json(text: str) -> str:
+    """Close whatever a truncated JSON document left open (strings, arrays, objects)."""
+    stack, in_string = _open_brackets(text)
     out = text
     if in_string:
         out = re.sub(r"\\u[0-9a-fA-F]{0,3}$|\\$", "", out) + '"'
@@ -71,37 +77,23 @@ def render(sentences: list[RawSentence], *, markers: bool = True) -> str:
     return " ".join(parts)
 
 
-class StreamingView:
-    """Feed JSON pieces; get the readable answer text that has become certain so far.
+def read_partial(buffer: str) -> tuple[ModelOutput, int] | None:
+    """The answer the model has written so far, and how many of its sentences are complete
+    (their JSON object closed, so text and sources are final).
 
-    The last sentence's source markers are shown only once the next sentence starts or the
-    output ends, so the streamed text only ever grows.
+    None while nothing can be read yet, or while the model has not yet said that the question
+    is answerable: a sentence written before `"answerable": false` is no answer to show.
     """
-
-    def __init__(self) -> None:
-        self.buffer = ""
-        self.shown = ""
-
-    def feed(self, piece: str) -> str:
-        self.buffer += piece
-        try:
-            partial = ModelOutput.model_validate(_loads(self.buffer[self.buffer.find("{") :]))
-        except (json.JSONDecodeError, ValidationError, ValueError):
-            return ""
-        if not partial.answerable:  # a refusal is replaced by the fixed refusal text
-            return ""
-        done, last = partial.sentences[:-1], partial.sentences[-1:]
-        text = render(done)
-        if last:
-            tail = " ".join(last[0].text.split())
-            text = f"{text} {tail}".strip() if tail else text
-        return self._advance(text)
-
-    def finish(self, output: ModelOutput) -> str:
-        return self._advance(render(output.sentences))
-
-    def _advance(self, text: str) -> str:
-        if not text.startswith(self.shown) or len(text) <= len(self.shown):
-            return ""
-        delta, self.shown = text[len(self.shown) :], text
-        return delta
+    start = buffer.find("{")
+    if start < 0:
+        return None
+    try:
+        partial = ModelOutput.model_validate(_loads(buffer[start:]))
+    except (json.JSONDecodeError, ValidationError, ValueError):
+        return None
+    if "answerable" not in partial.model_fields_set or not partial.answerable:
+        return None
+    # Open brackets: the answer object, the sentences array, and the sentence being written.
+    inside_sentence = len(_open_brackets(buffer[start:])[0]) > 2
+    n = len(partial.sentences)
+    return partial, n - 1 if inside_sentence and n else n

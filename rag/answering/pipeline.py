@@ -11,17 +11,18 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import datetime
+from functools import partial
 
 from rag.answering.compose import Composer
 from rag.answering.condense import condense
-from rag.answering.draft import Draft, bounded_history, wrong_language
+from rag.answering.draft import Draft, bounded_history, wrong_language, wrong_language_sentence
 from rag.answering.evidence import EvidenceSentence, rank_evidence
 from rag.answering.generate import generate
 from rag.answering.prompt import SYSTEM_PROMPT, plan_prompt
-from rag.answering.refusal import retrieval_says_unanswerable
+from rag.answering.refusal import other_language_text, reason_text, retrieval_says_unanswerable
 from rag.answering.sentence_vectors import SentenceVectors
 from rag.answering.translate import translate_sentences
-from rag.answering.types import ModelOutput
+from rag.answering.types import ModelOutput, RawSentence
 from rag.answering.untranslated import fix_untranslated, foreign_words
 from rag.config import Settings
 from rag.embedders import create_embedder
@@ -32,9 +33,10 @@ from rag.index.persist import live_generation
 from rag.index.store import CorpusIndex, load_index
 from rag.retrieval import Retriever
 from rag.retrieval.question import check_question
-from rag.text.language import PROMPT_NAMES, answer_language
+from rag.text.language import PROMPT_NAMES, answer_language, foreign_language
 from rag.types import (
     Answer,
+    AnswerSentence,
     Document,
     Frozen,
     SideCall,
@@ -157,15 +159,20 @@ class Assistant:
         language: str | None = None,
         generator: Generator | None = None,
     ) -> Iterator[StreamEvent]:
-        """Yield status notes, answer text as it is generated, then the validated Answer."""
+        """Yield status notes, the answer's sentences as each passes its check, then the final
+        Answer (which continues or replaces the streamed text; see StreamDelta)."""
         question = check_question(question, self.settings.max_question_chars)
         turns = bounded_history(history, self.settings.max_history_turns)
         gen = generator or self.generator
+        notice = self._other_language(question, language, gen)
+        if notice is not None:
+            yield StreamDone(answer=notice)
+            return
         lang = self._language(question, turns, language)
         k = top_k or self.settings.top_k
         started = time.perf_counter()
         yield StreamStatus(message="retrieving")
-        standalone, condensing = condense(question, turns, gen, lang)
+        standalone, condensing = condense(question, turns, gen, lang, self.analyser)
         hits = self.retriever.search(standalone, k=k + 3)
         draft = Draft(question, standalone, lang, tuple(hits), gen, started, time.perf_counter())
         draft = draft.with_side_calls(condensing)
@@ -186,6 +193,7 @@ class Assistant:
             question_terms=set(self.retriever.lexical.analyse_query(standalone, lang)),
         )
         yield StreamStatus(message="generating")
+        draft = replace(draft, plan=plan)
         generation = yield from generate(
             gen,
             plan,
@@ -193,9 +201,13 @@ class Assistant:
             language=lang,
             max_tokens=self.settings.max_answer_tokens,
             temperature=self.settings.temperature,
+            check=partial(self._checked_sentences, draft=draft),
         )
         draft = replace(
-            draft, plan=plan, completion=generation.completion, first_token=generation.first_token
+            draft,
+            completion=generation.completion,
+            first_shown=generation.first_shown,
+            first_token=generation.first_token,
         )
         output = generation.output
         if wrong_language(output, lang):
@@ -214,6 +226,28 @@ class Assistant:
         yield StreamDone(answer=self.composer.compose(output, draft))
 
     # -- steps -------------------------------------------------------------------------------
+
+    def _checked_sentences(self, raw: Sequence[RawSentence], draft: Draft) -> tuple[AnswerSentence, ...]:
+        """The model's sentences that pass the final answer's check, as they are streamed.
+
+        A sentence clearly in another language than the answer's is held back too: the final
+        answer translates it (wrong_language), and a reader should not see it swapped."""
+        checked = self.composer.check(raw, draft).sentences
+        return tuple(s for s in checked if not wrong_language_sentence(s.text, draft.language))
+
+    def _other_language(self, question: str, override: str | None, gen: Generator) -> Answer | None:
+        """A notice instead of an answer for a question clearly in a third language (German,
+        Chinese...), unless the user chose the answer language: then it is answered anyway."""
+        chosen = override if override not in (None, "auto") else self.settings.answer_language
+        name = foreign_language(question) if chosen == "auto" else None
+        if name is None:
+            return None
+        now = time.perf_counter()
+        return Draft(question, question, "en", (), gen, now, now).answer(
+            text=other_language_text(name),
+            refused=True,
+            refusal_reason=f"{reason_text('other_language', 'en')}: {name}",
+        )
 
     def _language(self, question: str, history: Sequence[Turn], override: str | None) -> str:
         chosen = override or self.settings.answer_language
@@ -269,5 +303,8 @@ def answer(
 def answer_stream(
     question: str, history: Sequence[Turn] | None = None, *, settings: Settings | None = None
 ) -> Iterator[StreamEvent]:
-    """Like answer(), but yields StreamStatus / StreamDelta events before the final StreamDone."""
+    """Like answer(), but yields StreamStatus / StreamDelta events before the final StreamDone.
+
+    A StreamDelta holds only sentences that have passed the support check; the model's raw
+    output is never streamed (its timing is in Answer.timings.model_first_token_s)."""
     return _assistant(settings).stream(question, history)

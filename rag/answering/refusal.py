@@ -19,6 +19,16 @@ def refusal_text(language: str) -> str:
     return REFUSAL_TEXT.get(language, REFUSAL_TEXT["en"])
 
 
+def other_language_text(name: str) -> str:
+    """The polite notice for a question in a third language (in English: its readers are more
+    likely to read English than Dutch)."""
+    return (
+        f"This question seems to be in {name}; I answer questions in Dutch and English only. "
+        "Please ask it in Dutch or English, or set the answer language to Dutch or English to "
+        "have it answered anyway."
+    )
+
+
 # Why an answer was refused, in the question's language (the chat and the CLI show it).
 REASONS = {
     "no_passage": {
@@ -36,6 +46,10 @@ REASONS = {
     "no_number": {
         "en": "the question asks for a number and the passages give none",
         "nl": "de vraag vraagt om een aantal en de passages geven er geen",
+    },
+    "other_language": {
+        "en": "the question is in another language than Dutch or English",
+        "nl": "de vraag is in een andere taal dan Nederlands of Engels",
     },
     "counts_else": {
         "en": "the answer counts something else than the question asks about",

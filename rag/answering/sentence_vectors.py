@@ -3,6 +3,8 @@ the sentence-level similarity the citation check uses for translated answers."""
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
@@ -11,11 +13,17 @@ import numpy as np
 from rag.answering.types import PlannedPassage
 from rag.embedders.base import Embedder
 
+MAX_QUERIES = 64
+
 
 class SentenceVectors:
     def __init__(self, embedder: Embedder) -> None:
         self.embedder = embedder
         self._cache: dict[str, Any] = {}  # passage sentence -> its embedding
+        # answer sentence -> its query embedding: a sentence is checked while it streams and
+        # again in the final answer; the last few are kept so the second check costs nothing.
+        self._queries: OrderedDict[str, Any] = OrderedDict()
+        self._lock = threading.Lock()
 
     def embed(self, pieces: list[str]) -> np.ndarray:
         """Embeddings (rows) of passage sentences (document prompt)."""
@@ -26,7 +34,16 @@ class SentenceVectors:
         return np.asarray([self._cache[t] for t in pieces])
 
     def query(self, text: str) -> np.ndarray:
-        return np.asarray(self.embedder.embed_query(text))
+        with self._lock:
+            if text in self._queries:
+                self._queries.move_to_end(text)
+                return np.asarray(self._queries[text])
+        vector = np.asarray(self.embedder.embed_query(text))
+        with self._lock:
+            self._queries[text] = vector
+            while len(self._queries) > MAX_QUERIES:
+                self._queries.popitem(last=False)
+        return vector
 
     def similarity(self, sentence: str, passages: Sequence[PlannedPassage]) -> list[float]:
         """Per passage, the best cosine of the sentence with one of the passage's sentences.

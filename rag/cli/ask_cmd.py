@@ -1,7 +1,9 @@
-"""`rag ask`: answer one question from the shell, streaming, then list the cited sources."""
+"""`rag ask`: answer one question from the shell, streaming each sentence once it has passed its
+check, then list the cited sources."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Annotated
 
 import typer
@@ -9,7 +11,8 @@ from rich.markup import escape
 
 from rag.cli.common import console, friendly_errors, load_settings
 from rag.config import GeneratorName
-from rag.types import Answer, StreamDelta, StreamDone, page_label
+from rag.errors import RagError
+from rag.types import Answer, StreamDelta, StreamDone, StreamEvent, page_label
 
 
 def print_answer_sources(answer: Answer) -> None:
@@ -39,7 +42,7 @@ def print_answer_sources(answer: Answer) -> None:
     t = answer.timings
     first = f"{t.first_token_s:.1f}s" if t.first_token_s is not None else "-"
     console.print(
-        f"[dim]{answer.backend}/{answer.model} · retrieval {t.retrieve_s:.2f}s · first token {first} · "
+        f"[dim]{answer.backend}/{answer.model} · retrieval {t.retrieve_s:.2f}s · first words {first} · "
         f"total {t.total_s:.1f}s · {answer.prompt_tokens} prompt tokens[/]"
     )
 
@@ -62,22 +65,42 @@ def register(app: typer.Typer) -> None:
         # Checked before the models load: a bad question fails in a moment, not after a minute.
         question = check_question(question, settings.max_question_chars)
         assistant = Assistant.from_settings(settings)
-        final: Answer | None = None
-        streamed = ""
-        for event in assistant.stream(question):
-            if isinstance(event, StreamDelta) and not as_json:
-                streamed += event.text
-                console.print(escape(event.text), end="", soft_wrap=True, highlight=False)
-            elif isinstance(event, StreamDone):
-                final = event.answer
-        assert final is not None
+        final, streamed = _stream_checked(assistant.stream(question), show=not as_json)
         if as_json:
             console.print_json(final.model_dump_json())
             return
-        if final.text != streamed:
-            # Validation removed or re-attributed something: show the checked answer.
-            prefix = "\n\n[bold]Checked answer:[/] " if streamed else ""
-            console.print(f"{prefix}{escape(final.text)}", highlight=False)
-        else:
-            console.print()
+        _print_final(final, streamed)
         print_answer_sources(final)
+
+
+def _stream_checked(events: Iterator[StreamEvent], *, show: bool) -> tuple[Answer, str]:
+    """Print each sentence as it passes its check; return the final Answer and what was shown.
+
+    An error mid-answer (e.g. Ollama cutting off) leaves only checked sentences on the screen,
+    and its one-line message on a line of its own."""
+    streamed = ""
+    try:
+        for event in events:
+            if isinstance(event, StreamDelta) and show:
+                streamed += event.text
+                console.print(escape(event.text), end="", soft_wrap=True, highlight=False)
+            elif isinstance(event, StreamDone):
+                return event.answer, streamed
+    except RagError:
+        if streamed:
+            console.print()
+        raise
+    raise AssertionError("stream ended without an answer")  # pragma: no cover
+
+
+def _print_final(final: Answer, streamed: str) -> None:
+    """The final Answer continues the streamed sentences (quotes under them) or replaces them
+    (translated, or refused as a whole); either way only checked text is ever printed."""
+    if streamed and final.text.startswith(streamed):
+        console.print(escape(final.text[len(streamed) :]), highlight=False)
+    elif streamed:
+        console.print(
+            f"\n\n[bold]Final answer (replaces the text above):[/] {escape(final.text)}", highlight=False
+        )
+    else:
+        console.print(escape(final.text), highlight=False)

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from rag.answering.output import RawSentence, StreamingView, close_json, parse_output, render
+from rag.answering.output import RawSentence, close_json, parse_output, read_partial, render
 from rag.errors import GenerationError
 
 GOOD = {
@@ -67,17 +67,23 @@ def test_render_puts_each_marker_once() -> None:
     assert text == "A b. [1][2] C."
 
 
-def test_streaming_view_only_grows_and_matches_final_text() -> None:
+def test_read_partial_counts_only_sentences_whose_object_is_closed() -> None:
     raw = json.dumps(GOOD)
-    view = StreamingView()
-    pieces = [view.feed(raw[i : i + 4]) for i in range(0, len(raw), 4)]
-    pieces.append(view.finish(parse_output(raw)))
-    streamed = "".join(pieces)
-    assert streamed == render(parse_output(raw).sentences)
-    assert sum(1 for p in pieces if p) > 5  # text arrived in many steps, not at the end
+    seen = []
+    for end in range(1, len(raw) + 1):
+        partial = read_partial(raw[:end])
+        if partial is not None:
+            output, complete = partial
+            seen.append(complete)
+            # a complete sentence has its final text and sources
+            assert output.sentences[:complete] == parse_output(raw).sentences[:complete]
+    assert seen[0] == 0 and seen[-1] == len(GOOD["sentences"])
+    assert sorted(seen) == seen  # the count only grows
 
 
-def test_streaming_view_shows_nothing_for_a_refusal() -> None:
-    raw = json.dumps({"answerable": False, "sentences": [{"text": "Niet in de teksten.", "sources": []}]})
-    view = StreamingView()
-    assert "".join(view.feed(raw[i : i + 5]) for i in range(0, len(raw), 5)) == ""
+def test_read_partial_waits_for_the_model_to_say_it_is_answerable() -> None:
+    # a model that writes its sentences before the verdict: nothing is read until the verdict
+    early = '{"sentences": [{"text": "Poetin wil kernwapens.", "sources": [1]}, '
+    assert read_partial(early) is None
+    refusal = json.dumps({"answerable": False, "sentences": [{"text": "Niet in de teksten.", "sources": []}]})
+    assert all(read_partial(refusal[:end]) is None for end in range(1, len(refusal) + 1))

@@ -56,7 +56,7 @@ def test_ask_cite_follow_up_and_rate(
     expect(mark).to_be_visible()
     marked = mark.text_content() or ""
     assert len(marked) > 20 and any(marked in d.text for d in assistant.documents)
-    expect(page.locator("#rag-status")).to_contain_text("first token")
+    expect(page.locator("#rag-status")).to_contain_text("first words")
     screenshot(page, "chat-answer")
 
     page.locator('#rag-chat a.cite[href="#src-1-1"]').first.click()

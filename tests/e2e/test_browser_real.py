@@ -40,4 +40,4 @@ def test_real_model_answers_with_a_cited_source(
     marked = page.locator('#rag-sources [id^="src-1-"] mark').first
     expect(marked).to_be_visible()
     assert (marked.text_content() or "").strip()
-    expect(page.locator("#rag-status")).to_contain_text("first token")
+    expect(page.locator("#rag-status")).to_contain_text("first words")

@@ -173,6 +173,7 @@ def test_summarize_pools_and_splits_by_answerability() -> None:
             hit_at={1: True, 5: True},
             reciprocal_rank=1.0,
             first_token_s=1.0,
+            model_first_token_s=0.5,
             total_s=4.0,
         ),
         _metrics(
@@ -183,6 +184,7 @@ def test_summarize_pools_and_splits_by_answerability() -> None:
             hit_at={1: False, 5: True},
             reciprocal_rank=0.25,
             first_token_s=3.0,
+            model_first_token_s=1.5,
             total_s=6.0,
         ),
         _metrics(answerable=False, refused=True, language_ok=False, total_s=2.0),
@@ -197,7 +199,8 @@ def test_summarize_pools_and_splits_by_answerability() -> None:
     assert s.language_match == pytest.approx(2 / 3)
     assert (s.hit_at_1, s.hit_at_5, s.hit_at_10) == (0.5, 1.0, None)
     assert s.mrr == 0.625
-    assert s.first_token_p50_s == 2.0
+    assert s.first_token_p50_s == 2.0  # the first checked words, apart from the model's first token
+    assert s.model_first_token_p50_s == 1.0
     assert s.total_p50_s == 4.0
     assert s.total_p95_s == pytest.approx(5.8)
     assert s.faithfulness_judged is None

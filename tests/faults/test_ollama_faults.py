@@ -126,10 +126,17 @@ def test_rag_ask_with_ollama_down_prints_one_line_naming_the_fix(
     assert len(errors) == 1 and re.search(r"not reachable.*'ollama serve'.*RAG_OLLAMA_HOST", errors[0])
 
 
-def test_chat_replaces_the_streamed_words_with_the_error_when_ollama_cuts_off(tmp_path: Path) -> None:
+# Two supported sentences; the cut comes in the middle of the second one's text.
+TWO = json.dumps(
+    {"answerable": True, "sentences": [SENTENCE, {"text": "De NAVO reageert kalm.", "sources": [1]}]}
+)
+CUT_AFTER_PIECES = (TWO.index("NAVO reageert") + len("NAVO re")) // 8 + 1  # pieces of 8 characters
+
+
+def test_chat_replaces_the_streamed_sentences_with_the_error_when_ollama_cuts_off(tmp_path: Path) -> None:
     from ui.chat import AssistantProvider, ChatController, Options, Session
 
-    fake = FakeOllama(REPLY, chunk_size=8, fault="cut", fault_after_pieces=7)
+    fake = FakeOllama(TWO, chunk_size=8, fault="cut", fault_after_pieces=CUT_AFTER_PIECES)
     with fake.serve() as url:
         base = make_test_assistant(tmp_path, corpus_dir=write_corpus(tmp_path / "corpus"))
         settings = base.settings.model_copy(update={"generator": "ollama", "ollama_host": url})
@@ -139,7 +146,34 @@ def test_chat_replaces_the_streamed_words_with_the_error_when_ollama_cuts_off(tm
         session = Session()
         updates = list(controller.respond(QUESTION, [], session, Options.from_settings(settings)))
     bubbles = [update[1][-1]["content"] for update in updates]
-    assert any("Poetin wil" in bubble for bubble in bubbles[:-1])  # words were streamed ...
+    assert any("Poetin wil" in bubble for bubble in bubbles[:-1])  # the checked sentence was streamed ...
+    assert not any("NAVO" in bubble for bubble in bubbles)  # ... the unfinished one never
     assert "stopped in the middle of the answer" in bubbles[-1] and "Poetin wil" not in bubbles[-1]
     assert updates[-1][0] == QUESTION  # the question stays in the box, to ask again
     assert session.answers == {} and session.turns == []  # ... and never kept as an answer
+
+
+def test_rag_ask_cut_off_by_ollama_leaves_checked_sentences_and_one_error_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = fault_settings(tmp_path)
+    ingest_corpus(settings)
+    monkeypatch.chdir(tmp_path)
+    fake = FakeOllama(TWO, chunk_size=8, fault="cut", fault_after_pieces=CUT_AFTER_PIECES)
+    with fake.serve() as url:
+        env = {
+            "RAG_HOME": str(settings.home),
+            "RAG_DATA_DIR": str(settings.data_dir),
+            "RAG_EMBEDDER": "hashing",
+            "RAG_GENERATOR": "ollama",
+            "RAG_OLLAMA_HOST": url,
+            "RAG_OLLAMA_MODEL": MODEL,
+        }
+        result = CliRunner().invoke(app, ["ask", QUESTION], env=env)
+    assert result.exit_code == 1, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == SENTENCE["text"]  # the sentence that passed its check, on a line of its own
+    assert "NAVO" not in result.output  # the one cut off was never printed
+    errors = [line for line in lines if line.startswith("error:")]
+    assert len(errors) == 1 and "stopped in the middle of the answer" in errors[0]
+    assert "Traceback" not in result.output

@@ -94,7 +94,7 @@ def test_panel_keeps_earlier_answers_folded_newest_first() -> None:
 def test_status_shows_models_index_timings_and_left_out_passages() -> None:
     answer = make_answer("q", left_out_chunk_ids=("doc-a:0007",), dropped_sentences=("Onzin.",))
     status = render.render_status(FakeInfo(), answer)  # type: ignore[arg-type]
-    for fact in ("fake-1", "hashing", "1 documents, 2 passages", "retrieval 0.01 s", "first token 0.02 s",
+    for fact in ("fake-1", "hashing", "1 documents, 2 passages", "retrieval 0.01 s", "first words 0.02 s",
                  "total 0.05 s", "1 left out", "doc-a:0007", "Onzin."):  # fmt: skip
         assert fact in status
     assert "Not ready: no index yet" in render.render_status(None, None, "no index yet")
