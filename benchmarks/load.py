@@ -3,6 +3,7 @@ soak that watches its memory. Loopback only, a fixed count and duration, stops b
 
     .venv/bin/python benchmarks/load.py            # 20 sessions for 2 minutes + a 200-question soak
     .venv/bin/python benchmarks/load.py --quick    # 3 sessions for 10 s + 18 questions, prints only
+    .venv/bin/python benchmarks/load.py --real     # the real models: 4 sessions for 4 minutes, no soak
 
 `rag chat` runs as its own process (the scripted generator and the hashing embedder over the seed
 documents, so the figures are the server's and the queue's, not a model's), bound to 127.0.0.1
@@ -80,15 +81,18 @@ def rss_mb(pid: int) -> float:
     raise RuntimeError(f"no VmRSS for process {pid}")
 
 
-def start_server(workdir: Path) -> tuple[subprocess.Popen[bytes], str]:
-    """Ingest the seeds and serve `rag chat` on a free loopback port; wait until it answers."""
+def start_server(workdir: Path, generator: str) -> tuple[subprocess.Popen[bytes], str]:
+    """Ingest the seeds and serve `rag chat` on a free loopback port; wait until it answers.
+    With the scripted generator the offline twins serve; otherwise the installed models (one
+    thread each, as the tests use them)."""
+    twins = {"RAG_HOME": str(workdir / "home"), "RAG_EMBEDDER": "hashing"}
+    real = {"RAG_EMBED_THREADS": "1", "RAG_LLM_THREADS": "1"}
     env = {
         **os.environ,
-        "RAG_HOME": str(workdir / "home"),
+        **(twins if generator == "scripted" else real),
         "RAG_DATA_DIR": str(workdir / "data"),
         "RAG_CORPUS_DIR": str(ROOT / "seeds"),
-        "RAG_EMBEDDER": "hashing",
-        "RAG_GENERATOR": "scripted",
+        "RAG_GENERATOR": generator,
         "RAG_FEEDBACK_PATH": str(workdir / "feedback.jsonl"),
     }
     subprocess.run([sys.executable, "-c", CLI, "ingest"], cwd=ROOT, env=env, check=True, capture_output=True)
@@ -113,13 +117,13 @@ def start_server(workdir: Path) -> tuple[subprocess.Popen[bytes], str]:
     raise RuntimeError("rag chat did not start within 180 s")
 
 
-def ask(client: Any, question: str) -> Sample:
+def ask(client: Any, question: str, generator: str) -> Sample:
     """One question through the chat's API, timed from its status updates."""
     from gradio_client.utils import Status
 
     submitted = time.perf_counter()
     job = client.submit(
-        question, [], "scripted", "http://127.0.0.1:11434", "qwen", 4, "auto", api_name="/respond"
+        question, [], generator, "http://127.0.0.1:11434", "qwen", 4, "auto", api_name="/respond"
     )
     started: float | None = None
     position: int | None = None
@@ -140,21 +144,25 @@ def ask(client: Any, question: str) -> Sample:
     return Sample((started or ended) - submitted, ended - submitted, position, error)
 
 
-def session(url: str, results: Results, *, until: float | None = None, count: int | None = None) -> None:
+def session(
+    url: str, results: Results, generator: str, *, until: float | None = None, count: int | None = None
+) -> None:
     """One person: a conversation of questions, until the deadline or the count."""
     from gradio_client import Client
 
     client = Client(url, verbose=False)
     i = 0
     while (until is None or time.monotonic() < until) and (count is None or i < count):
-        results.add(ask(client, QUESTIONS[i % len(QUESTIONS)]))
+        results.add(ask(client, QUESTIONS[i % len(QUESTIONS)], generator))
         i += 1
     client.close()
 
 
-def run_sessions(url: str, n: int, **bounds: Any) -> Results:
+def run_sessions(url: str, n: int, generator: str = "scripted", **bounds: Any) -> Results:
     results = Results()
-    threads = [threading.Thread(target=session, args=(url, results), kwargs=bounds) for _ in range(n)]
+    threads = [
+        threading.Thread(target=session, args=(url, results, generator), kwargs=bounds) for _ in range(n)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -180,7 +188,7 @@ def soak(url: str, pid: int, total: int, sessions: int) -> tuple[list[tuple[int,
 
 
 def report(
-    load: Results, duration: float, n: int, readings: list[tuple[int, float]], soak_errors: int
+    load: Results, duration: float, n: int, readings: list[tuple[int, float]], soak_errors: int, real: bool
 ) -> str:
     samples = load.samples
     waits = [s.wait_s for s in samples]
@@ -189,8 +197,13 @@ def report(
     errors = [s.error for s in samples if s.error]
     load_avg = os.getloadavg()[0]
     rows = [
-        f"Measured {date.today()} with `benchmarks/load.py`: `rag chat` (scripted generator, hashing "
-        f"embedder, seed documents) on 127.0.0.1, {n} concurrent sessions for {duration:.0f} s, each "
+        f"Measured {date.today()} with `benchmarks/load.py{' --real' if real else ''}`: `rag chat` ("
+        + (
+            "llama.cpp with the built-in model and EmbeddingGemma, 1 thread each"
+            if real
+            else "scripted generator, hashing embedder"
+        )
+        + f", seed documents) on 127.0.0.1, {n} concurrent sessions for {duration:.0f} s, each "
         f"asking its next question when the last answer was complete; load average at the end {load_avg:.2f} "
         "(the 2 cores are shared with other jobs).",
         "",
@@ -204,6 +217,16 @@ def report(
         "",
         "The server answers one question at a time (`CONCURRENCY_LIMIT = 1`), so the latency is mostly "
         "queue wait: with n sessions asking back to back it is about n times the time of one answer.",
+    ]
+    if readings:
+        rows += soak_rows(readings, soak_errors)
+    if errors:
+        rows += ["", "Errors seen: " + "; ".join(sorted(set(errors))[:5])]
+    return "\n".join(rows) + "\n"
+
+
+def soak_rows(readings: list[tuple[int, float]], soak_errors: int) -> list[str]:
+    return [
         "",
         f"Soak: {readings[-1][0]} more questions from fresh sessions ({soak_errors} errors); the server's "
         "resident memory (VmRSS):",
@@ -218,9 +241,6 @@ def report(
         "in line with what open sessions keep by design (each chat holds its answers, hits and sources panel "
         "for follow-ups and feedback while it is open; not measured apart from other growth).",
     ]
-    if errors:
-        rows += ["", "Errors seen: " + "; ".join(sorted(set(errors))[:5])]
-    return "\n".join(rows) + "\n"
 
 
 def main() -> None:
@@ -231,25 +251,35 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--duration", type=float, default=120.0)
     parser.add_argument("--soak", type=int, default=200)
+    parser.add_argument(
+        "--real", action="store_true", help="the installed models; 4 sessions, 240 s, no soak"
+    )
     args = parser.parse_args()
     sessions, duration, total = (3, 10.0, 18) if args.quick else (args.sessions, args.duration, args.soak)
+    if args.real:
+        sessions, duration, total = 4, 240.0, 0
+    generator = "llama-cpp" if args.real else "scripted"
+    readings: list[tuple[int, float]] = []
+    soak_errors = 0
     with tempfile.TemporaryDirectory() as tmp:
-        server, url = start_server(Path(tmp))
+        server, url = start_server(Path(tmp), generator)
         try:
-            run_sessions(url, 2, count=3)  # warm-up: imports and first-use caches, not measured
+            run_sessions(url, 1, generator, count=1)  # warm-up: imports and first-use caches, not measured
             print(f"load: {sessions} sessions for {duration:.0f} s against {url}", flush=True)
-            load = run_sessions(url, sessions, until=time.monotonic() + duration)
-            print(f"soak: {total} questions", flush=True)
-            readings, soak_errors = soak(url, server.pid, total, sessions)
+            load = run_sessions(url, sessions, generator, until=time.monotonic() + duration)
+            if total:
+                print(f"soak: {total} questions", flush=True)
+                readings, soak_errors = soak(url, server.pid, total, sessions)
         finally:
             server.terminate()
             server.wait(timeout=30)
-    body = report(load, duration, sessions, readings, soak_errors)
+    body = report(load, duration, sessions, readings, soak_errors, args.real)
     print(body)
     if not args.quick:
+        section = f"{SECTION}, real model" if args.real else SECTION
         path = ROOT / "BENCHMARKS.md"
-        path.write_text(replace_section(path.read_text(encoding="utf-8"), SECTION, body), encoding="utf-8")
-        print(f"wrote the '{SECTION}' section of {path}")
+        path.write_text(replace_section(path.read_text(encoding="utf-8"), section, body), encoding="utf-8")
+        print(f"wrote the '{section}' section of {path}")
 
 
 if __name__ == "__main__":
