@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 
 def replace_section(document: str, title: str, body: str) -> str:
@@ -13,3 +14,10 @@ def replace_section(document: str, title: str, body: str) -> str:
         return pattern.sub(lambda _: block + "\n", document, count=1).rstrip("\n") + "\n"
     head = document.rstrip("\n") + "\n\n" if document.strip() else "# Benchmarks\n\n"
     return head + block
+
+
+def write_section(path: Path, title: str, body: str) -> None:
+    """Put `body` under `## title` in the markdown file at `path` (created when missing)."""
+    existing = path.read_text(encoding="utf-8") if path.exists() else ""
+    path.write_text(replace_section(existing, title, body), encoding="utf-8")
+    print(f"wrote the '{title}' section of {path}")

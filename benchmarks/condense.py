@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from benchmd import replace_section  # noqa: E402
+from benchmd import write_section  # noqa: E402
 
 from rag.answering import condense as now  # noqa: E402
 from rag.answering.prompt import SYSTEM_PROMPT  # noqa: E402
@@ -128,7 +128,7 @@ def main() -> None:
     print(body)
     if not args.quick:
         path = ROOT / "BENCHMARKS.md"
-        path.write_text(replace_section(path.read_text(encoding="utf-8"), SECTION, body), encoding="utf-8")
+        write_section(path, SECTION, body)
 
 
 if __name__ == "__main__":

@@ -35,7 +35,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from benchmd import replace_section  # noqa: E402
+from benchmd import write_section  # noqa: E402
 
 SECTION = "Load"
 CLI = "import sys; sys.argv[0] = 'rag'; from rag.cli import main; main()"
@@ -278,8 +278,7 @@ def main() -> None:
     if not args.quick:
         section = f"{SECTION}, real model" if args.real else SECTION
         path = ROOT / "BENCHMARKS.md"
-        path.write_text(replace_section(path.read_text(encoding="utf-8"), section, body), encoding="utf-8")
-        print(f"wrote the '{section}' section of {path}")
+        write_section(path, section, body)
 
 
 if __name__ == "__main__":

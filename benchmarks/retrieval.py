@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from benchmd import replace_section  # noqa: E402
+from benchmd import write_section  # noqa: E402
 
 from eval.gold import load_gold  # noqa: E402
 from eval.retrieval_report import DEFAULT_CORPUS, DEFAULT_GOLD, open_retriever  # noqa: E402
@@ -129,9 +129,7 @@ def main() -> None:
     print(body)
     if args.output != "-":
         output = Path(args.output)
-        existing = output.read_text(encoding="utf-8") if output.exists() else ""
-        output.write_text(replace_section(existing, SECTION, body), encoding="utf-8")
-        print(f"wrote the '{SECTION}' section of {output}")
+        write_section(output, SECTION, body)
 
 
 if __name__ == "__main__":
