@@ -28,7 +28,9 @@ _ONLY = (
 )
 # An imperative at the start only: "they answer 'no'" in a news story is a fact, not an order.
 _SAY_QUOTED = r"^\W*(?:answer|respond|reply|say|output|antwoord|zeg)\b\s+(?:with\s+|met\s+)?['\"‘“]"
-INSTRUCTION = re.compile("|".join(f"(?:{p})" for p in (_ROLE, _IGNORE, _ONLY, _SAY_QUOTED)), re.I | re.S)
+INSTRUCTION = re.compile(
+    "|".join(f"(?:{p})" for p in (_ROLE, _IGNORE, _ONLY, _SAY_QUOTED)), re.I | re.S | re.M
+)  # ^: a line start, where a role label or an order starts, in a sentence or a whole passage
 
 
 def addresses_the_model(sentence: str) -> bool:
