@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from rag.answering.injection import evidence_text
 from rag.answering.types import Checked, PlannedPassage, RawSentence
 from rag.corpus import pages_in, section_at, split_sentences
 from rag.text import TextAnalyser, content_terms, fold, spelled_numbers
@@ -44,12 +45,14 @@ def _lexical_scores(
     analyser: plain stems (with the passage's date spelled out), or index terms, whose variant
     table lets 'NATO' meet 'NAVO', so an English sentence is checked word by word against a
     Dutch passage."""
+    texts = [evidence_text(p) for p in passages]  # an instruction planted in a passage is no evidence
     scores = [
-        lexical_support(sentence, f"{p.passage.text} {spelled_date(p.passage.date)}", lang) for p in passages
+        lexical_support(sentence, f"{text} {spelled_date(p.passage.date)}", lang)
+        for text, p in zip(texts, passages, strict=True)
     ]
     views = [said for said in (analyser.terms(sentence, "nl"), analyser.terms(sentence, "en")) if said]
     for i, p in enumerate(passages):
-        have = analyser.terms(p.passage.text, p.chunk.language)
+        have = analyser.terms(texts[i], p.chunk.language)
         scores[i] = max([scores[i], *(len(said & have) / len(said) for said in views)])
     return scores
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from rag.answering.types import PlannedPassage, PromptPlan
 from rag.corpus import split_sentences
+from rag.errors import QuestionError
 from rag.generators.base import Message, Passage
 from rag.text import TextAnalyser, numbers
 from rag.text.language import PROMPT_NAMES
@@ -170,6 +171,15 @@ def user_message(question: str, language: str, passages: Sequence[Passage], orig
     return f"Passages:\n\n{blocks}\n\n{asked}\nAnswer language: {PROMPT_NAMES.get(language, language)}."
 
 
+def _no_room(fixed: int, context_size: int, max_answer_tokens: int) -> QuestionError:
+    """Said rather than answered from no passage at all, which would read as "not in the documents"."""
+    return QuestionError(
+        f"the question is too long for the model: with the instructions it takes {fixed} of the "
+        f"{context_size} tokens of context ({max_answer_tokens} kept for the answer), leaving no room "
+        "for a passage; shorten the question, or raise RAG_N_CTX"
+    )
+
+
 def plan_prompt(
     question: str,
     hits: Sequence[Hit],
@@ -186,7 +196,8 @@ def plan_prompt(
 ) -> PromptPlan:
     """Fit as many of the best hits as the context allows after reserving room for the answer.
 
-    Nothing is cut silently: hits that do not fit are listed in `left_out`.
+    Nothing is cut silently: hits that do not fit are listed in `left_out`; when not even one
+    fits, a QuestionError says so (the question itself is never cut).
     """
     budget = context_size - max_answer_tokens
     fixed = count_tokens(SYSTEM_PROMPT) + count_tokens(
@@ -218,6 +229,8 @@ def plan_prompt(
             continue
         used += cost
         planned.append(PlannedPassage(passage, trimmed.chunk, trimmed.spans))
+    if left_out and not planned:  # e.g. a pasted document as the question (RAG_MAX_QUESTION_CHARS raised)
+        raise _no_room(fixed, context_size, max_answer_tokens)
     passages = [p.passage for p in planned]
     messages = (
         Message(role="system", content=SYSTEM_PROMPT),

@@ -23,6 +23,7 @@ from dataclasses import replace
 import numpy as np
 
 from rag.answering.citations import span_citation
+from rag.answering.injection import addresses_the_model
 from rag.answering.types import PlannedPassage, Quote
 from rag.corpus import split_sentences
 from rag.text import TextAnalyser
@@ -53,8 +54,9 @@ EmbedQuery = Callable[[str], np.ndarray]
 
 
 def _quotable(text: str) -> bool:
-    """A sentence, not a heading, caption, credit or footnote."""
-    return len(text.split()) >= MIN_WORDS and not _FOOTNOTE.search(text)
+    """A sentence, not a heading, caption, credit or footnote, nor an instruction planted for the
+    model (a quote under an answer is its evidence; see injection.py)."""
+    return len(text.split()) >= MIN_WORDS and not _FOOTNOTE.search(text) and not addresses_the_model(text)
 
 
 def candidate_sentences(passages: Sequence[PlannedPassage]) -> list[Quote]:

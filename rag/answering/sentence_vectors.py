@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from rag.answering.injection import evidence_sentences
 from rag.answering.types import PlannedPassage
 from rag.embedders.base import Embedder
 
@@ -52,5 +53,6 @@ class SentenceVectors:
         as a whole, but not to any one of its sentences.
         """
         query = self.query(sentence)
-        rows = [self.embed([text for _, _, text in p.sentences()]) for p in passages]
+        evidence = [evidence_sentences(p) for p in passages]  # instructions planted in them left out
+        rows = [self.embed(texts) if texts else np.zeros((0, 1)) for texts in evidence]
         return [max((float(v @ query) for v in vectors), default=0.0) for vectors in rows]

@@ -122,6 +122,14 @@ def test_text_in_common_encodings(tmp_path: Path, encoding: str) -> None:
     assert doc.text == text
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_plain_ascii_in_utf16_without_a_bom_is_not_read_as_utf8(tmp_path: Path, encoding: str) -> None:
+    # Valid UTF-8 byte for byte (NUL is a UTF-8 character): it must still be read as UTF-16.
+    text = "De dijken in Friesland zijn hoog genoeg, zegt het waterschap."
+    (tmp_path / "a.txt").write_bytes(text.encode(encoding))
+    assert _only(tmp_path).text == text
+
+
 def test_other_code_pages_are_detected(tmp_path: Path) -> None:
     text = "Путин угрожает применить ядерное оружие, заявил он в среду. Кремль молчит."
     (tmp_path / "ru.txt").write_bytes(text.encode("cp1251"))

@@ -1,21 +1,27 @@
-"""Questions with invalid text (undecodable bytes, surrogates, NUL, control characters, only emoji,
-20,000 characters) give a clear QuestionError or a safe answer through check_question, answer(),
-`rag ask` and `rag search`: never a traceback."""
+"""Questions with invalid text (empty, whitespace, undecodable bytes, surrogates, NUL, control
+characters, only emoji, 20,000 characters, HTML/markdown/script) give a clear QuestionError or a
+safe answer through check_question, answer(), `rag ask`, `rag search` and the web chat's
+controller: never a traceback, and markup in a question stays inert in the page."""
 
 from __future__ import annotations
 
 import json
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from markdown_it import MarkdownIt
 from typer.testing import CliRunner
 
 import rag
+from rag.answering.pipeline import Assistant
 from rag.cli import app
 from rag.config import Settings
 from rag.errors import QuestionError
 from rag.index.ingest import ingest_corpus
 from rag.retrieval.question import check_question, normalise_question
+from ui.chat import AssistantProvider, ChatController, Options, Session
+from ui.messages import GENERIC
 
 
 def argv(raw: bytes) -> str:
@@ -29,9 +35,12 @@ LONE_SURROGATE = "Waarom \ud800 Belarus?"
 NUL_AND_CONTROL = "Waarom\x00 Belarus\x07\x1b[31m?\r\n"
 ONLY_EMOJI = "🤔🤔 🇳🇱"
 TOO_LONG = "Waarom Belarus? " * 1250  # 20,000 characters
+MARKUP = "<script>alert(1)</script> <img src=x onerror=alert(2)> **Waarom** [klik](javascript:x) Belarus?"
 
 # What each clean question becomes; None: refused with a QuestionError.
 CASES = {
+    "empty": ("", None),
+    "whitespace_only": (" \t\n\u00a0 ", None),
     "latin1_bytes": (LATIN1_QUESTION, "Waarom Belarus ÿþ kernwapens?"),
     "latin1_oekraine": (LATIN1_OEKRAINE, "Oekraïne"),
     "lone_surrogate": (LONE_SURROGATE, "Waarom Belarus?"),
@@ -41,6 +50,7 @@ CASES = {
     "only_nul_and_controls": ("\x00\x01\x02", None),
     "bidi_override": ("Waarom \u202eBelarus\u202c?", "Waarom Belarus?"),
     "decomposed_accents": ("Oekrai\u0308ne", "Oekraïne"),
+    "html_markdown_script": (MARKUP, MARKUP),  # text like any other: kept, and inert where shown
 }
 
 
@@ -141,3 +151,61 @@ def test_search_shows_the_latin1_question_as_it_was_meant(indexed: Settings) -> 
     assert result.exit_code == 0, result.output
     assert "search: Oekraïne" in result.output
     assert "belarus" in result.output  # the one document, found by the repaired word
+
+
+class _Active(HTMLParser):
+    """Collects what would run or load in a browser: script/img/iframe elements, on* handlers and
+    javascript: links (escaped text, `&lt;script&gt;`, is not an element and is not collected)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "img", "iframe", "object", "embed"):
+            self.found.append(tag)
+        for name, value in attrs:
+            if name.startswith("on") or (value or "").strip().lower().startswith("javascript:"):
+                self.found.append(f"{tag} {name}")
+
+
+def active(html: str) -> list[str]:
+    parser = _Active()
+    parser.feed(html)
+    return parser.found
+
+
+def page_of(bubble: str) -> str:
+    """The chat bubble as the chatbot shows it (markdown with HTML, CommonMark like markdown-it)."""
+    return MarkdownIt("commonmark").render(bubble)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_chat_gives_a_clear_bubble_or_an_answer(case: str, indexed: Settings) -> None:
+    raw, expected = CASES[case]
+    assistant = Assistant.from_settings(indexed)
+    controller = ChatController(AssistantProvider(indexed, assistant))
+    session = Session()
+    updates = list(controller.respond(raw, [], session, Options.from_settings(indexed)))
+    box, chat, sources, status, _ = updates[-1]
+    json.dumps([chat, sources, status], ensure_ascii=False).encode("utf-8")  # the page can be sent
+    user, bubble = page_of(chat[0]["content"]), chat[-1]["content"]
+    assert GENERIC.split(".")[0] not in bubble and "Traceback" not in bubble
+    assert active(user) == active(page_of(bubble)) == active(sources) == []
+    if expected is None:
+        assert 'class="chat-error"' in bubble and "the question" in bubble, bubble
+        assert box == raw and session.turns == []  # kept in the box to be corrected
+    else:
+        assert 'class="chat-error"' not in bubble and box == ""
+        assert session.turns[0].content == expected
+
+
+def test_markup_in_a_question_shows_literally_in_the_chat(indexed: Settings) -> None:
+    assistant = Assistant.from_settings(indexed)
+    controller = ChatController(AssistantProvider(indexed, assistant))
+    *_, (_, chat, sources, _, _) = controller.respond(MARKUP, [], Session(), Options.from_settings(indexed))
+    user = page_of(chat[0]["content"])
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in user and "&lt;img src=x" in user
+    assert "**Waarom**" in user and "<strong>" not in user  # markdown shown as typed, not applied
+    assert "[klik](javascript:x)" in user and "<a " not in user
+    assert "Sources for: &lt;script&gt;alert(1)&lt;/script&gt;" in sources  # the panel's heading

@@ -1,11 +1,11 @@
 """Plain text and Markdown in any common encoding.
 
-Order: a byte order mark (UTF-8, UTF-16, UTF-32); valid UTF-8; UTF-16 without a BOM, recognised
-by its NUL bytes in every other position (decoding it as an 8-bit code page would give NUL-laced
-garbage); other bytes with NULs are a binary file; then Windows-1252 (a superset of Latin-1 for
-text) when charset-normalizer finds it plausible, else charset-normalizer's best guess (cp1251,
-cp1250, ...). Windows-1252 decodes every byte, so a Latin-1 file never fails. The text keeps
-universal newlines.
+Order: a byte order mark (UTF-8, UTF-16, UTF-32); UTF-16 without a BOM, recognised by its NUL
+bytes in every other position (plain ASCII in UTF-16 is valid UTF-8 too, and decoding it as UTF-8
+or an 8-bit code page would give NUL-laced garbage); valid UTF-8; other bytes with NULs are a
+binary file; then Windows-1252 (a superset of Latin-1 for text) when charset-normalizer finds it
+plausible, else charset-normalizer's best guess (cp1251, cp1250, ...). Windows-1252 decodes every
+byte, so a Latin-1 file never fails. The text keeps universal newlines.
 """
 
 from __future__ import annotations
@@ -39,13 +39,15 @@ def _decode(data: bytes) -> str:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return data[len(bom) :].decode(encoding, errors="replace")
+    # Before UTF-8: UTF-16 of plain ASCII letters is valid UTF-8 too (NUL is a UTF-8 character),
+    # and would be read as NUL-laced text.
+    utf16 = _utf16_without_bom(data) if b"\x00" in data else None
+    if utf16 is not None:
+        return utf16
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    utf16 = _utf16_without_bom(data)
-    if utf16 is not None:
-        return utf16
     if b"\x00" in data:
         raise ReaderError("is a binary file, not text: remove it from the corpus folder")
     charset_normalizer = require("charset_normalizer", "charset-normalizer")
