@@ -204,8 +204,7 @@ def report(
             else "scripted generator, hashing embedder"
         )
         + f", seed documents) on 127.0.0.1, {n} concurrent sessions for {duration:.0f} s, each "
-        f"asking its next question when the last answer was complete; load average at the end {load_avg:.2f} "
-        "(the 2 cores are shared with other jobs).",
+        f"asking its next question when the last answer was complete; load average at the end {load_avg:.2f}.",
         "",
         "| | value |",
         "|---|---:|",
