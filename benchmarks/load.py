@@ -204,7 +204,8 @@ def report(
             else "scripted generator, hashing embedder"
         )
         + f", seed documents) on 127.0.0.1, {n} concurrent sessions for {duration:.0f} s, each "
-        f"asking its next question when the last answer was complete; load average at the end {load_avg:.2f}.",
+        "asking its next question when the last answer was complete; "
+        f"load average at the end {load_avg:.2f}.",
         "",
         "| | value |",
         "|---|---:|",
