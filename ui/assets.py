@@ -69,7 +69,8 @@ details.nearest > summary { color: #b45309; }
   border-top: 1px solid var(--border-color-primary); padding: 5px 10px; vertical-align: top; }
 .docs-table td.num { text-align: right; }
 .docs-table td.doc-title { font-weight: 600; }
-.docs-table td.doc-file { color: var(--body-text-color-subdued); word-break: break-all; }
+.docs-table td.doc-file { color: var(--body-text-color-subdued); overflow-wrap: anywhere;
+  min-width: 11em; }
 .doc-status { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: .78rem;
   font-weight: 600; background: var(--background-fill-secondary); }
 .doc-status.indexed { background: rgba(22,163,74,.14); color: #15803d; }
