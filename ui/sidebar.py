@@ -7,6 +7,7 @@ ui/chat.py and ui/export.py.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -170,7 +171,13 @@ def build_conversations(
         return (*on_page([], render.render_panel([]), controller.status(), Session()), *shown(None, note))
 
     def refresh(state: Session) -> tuple[Any, ...]:
-        return shown(state.conversation)
+        # From the store, not the session: a refresh that was queued behind an answer can run after
+        # a rename and would otherwise write the old title (and export file name) back.
+        conversation = state.conversation
+        if conversation is not None:
+            with contextlib.suppress(RagError):
+                conversation = store.load(conversation.id)
+        return shown(conversation)
 
     def cleared() -> tuple[Any, ...]:
         return shown(None)

@@ -119,3 +119,17 @@ def test_rename_before_anything_is_saved_says_so(settings: Settings) -> None:
     assert state.conversation is None and "Ask a question first" in note
     _, note = page.call("ask_to_delete", Session())
     assert "no saved conversation" in note
+
+
+def test_a_refresh_queued_before_a_rename_keeps_the_new_title(settings: Settings) -> None:
+    """The refresh after an answer can run after a rename made meanwhile, with the session as it
+    was when the answer ended: it must not write the old title (or export file name) back."""
+    page = Page(settings)
+    session = Session()
+    page.ask("Waarom Belarus?", [], session)
+    stale = Session(conversation=session.conversation)  # the session the queued refresh still holds
+    page.call("rename_open", "Kernwapens", session)
+
+    _, _, title, download, _, _ = page.call("refresh", stale)
+
+    assert title == "Kernwapens" and Path(download).name == "kernwapens.md"
