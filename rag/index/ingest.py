@@ -97,7 +97,7 @@ def ingest_corpus(
     embedder = embedder or create_embedder(settings)
     saved = read_saved(settings, embedder)
     changes = compare(saved.documents if saved else [], load.documents)
-    if not rebuild and saved is not None and saved.documents == list(load.documents):
+    if not rebuild and saved is not None and saved.built_from(load.documents):
         cache.flush()
         report(IngestProgress(stage="done", done=1, total=1))
         return IngestResult(load, saved.chunks, True, None, settings.index_dir, clock.total(), Changes(),

@@ -259,6 +259,11 @@ class SavedIndex(NamedTuple):
     chunks: list[Chunk]
     dim: int
 
+    def built_from(self, documents: Sequence[Document]) -> bool:
+        """True when this index was built from exactly these documents. Compares cleaned
+        documents, not just file hashes: a new cleaner changes the chunks too."""
+        return self.documents == list(documents)
+
 
 def read_saved(settings: Settings, embedder: Embedder) -> SavedIndex | None:
     """The documents and chunks of the live index when it was built with these settings (so its
@@ -275,10 +280,3 @@ def read_saved(settings: Settings, embedder: Embedder) -> SavedIndex | None:
     except (IndexMissingError, IndexCorruptError, IndexMismatchError, CorpusError):
         return None
     return saved
-
-
-def index_up_to_date(settings: Settings, embedder: Embedder, documents: Sequence[Document]) -> bool:
-    """True when the saved index was built from exactly these documents with these settings.
-    Compares cleaned documents, not just file hashes: a new cleaner changes the chunks too."""
-    saved = read_saved(settings, embedder)
-    return saved is not None and saved.documents == list(documents)

@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 
 import rag.index.persist as persist
+from rag.config import Settings
 from rag.errors import CorpusError, IndexMissingError
-from rag.index.store import CorpusIndex, build_index, index_up_to_date, load_index, read_manifest, save_index
-from rag.types import Chunk
+from rag.index.store import CorpusIndex, build_index, load_index, read_manifest, read_saved, save_index
+from rag.types import Chunk, Document
 from tests.index.helpers import TEXTS, CountingEmbedder, make_corpus, make_settings
 
 
@@ -132,6 +133,12 @@ def test_save_replaces_the_index(tmp_path: Path) -> None:
     loaded = load_index(make_settings(tmp_path), CountingEmbedder())
     assert [c.id for c in loaded.chunks] == ["nieuw:0000"]
     assert read_manifest(make_settings(tmp_path).index_dir).documents.keys() == {"nieuw"}
+
+
+def index_up_to_date(settings: Settings, embedder: CountingEmbedder, documents: list[Document]) -> bool:
+    """What ingest asks before doing anything: a saved index fits these settings and documents."""
+    saved = read_saved(settings, embedder)
+    return saved is not None and saved.built_from(documents)
 
 
 def test_up_to_date_only_for_the_same_documents_and_settings(tmp_path: Path) -> None:
