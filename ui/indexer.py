@@ -54,12 +54,10 @@ def next_assistant(settings: Settings, old: Assistant | None) -> Assistant:
     """The Assistant over the index just saved: the old one's embedder and generator (no model is
     loaded again), or a full load when there was none (no index at start-up)."""
     from rag.answering.pipeline import Assistant
-    from rag.index.store import load_index
 
     if old is None:
         return Assistant.from_settings(settings)
-    index = load_index(settings, old.embedder)
-    return Assistant(old.settings, index=index, embedder=old.embedder, generator=old.generator)
+    return old.on_saved_index()
 
 
 class BackgroundIndexer:

@@ -99,6 +99,10 @@ class Assistant:
         loaded = self.index.generation
         if loaded is None or live_generation(self.settings.index_dir) in (None, loaded):
             return None
+        return self.on_saved_index()
+
+    def on_saved_index(self) -> Assistant:
+        """An Assistant on the index saved now (e.g. just rebuilt), keeping the loaded models."""
         index = load_index(self.settings, self.embedder)
         return Assistant(self.settings, index=index, embedder=self.embedder, generator=self.generator)
 
