@@ -132,12 +132,13 @@ def open_retriever(settings: Settings, *, progress: bool = True) -> tuple[Retrie
     """Load the index from settings.data_dir, or build (and save) it from settings.corpus_dir."""
     from rag.corpus import chunk_documents, load_corpus
     from rag.embedders import create_embedder
-    from rag.index.store import build_index, index_up_to_date, load_index, save_index
+    from rag.index.store import build_index, load_index, read_saved, save_index
 
     embedder = create_embedder(settings)
     documents = load_corpus(settings.corpus_dir, strict=settings.strict_corpus).documents
     try:
-        if not index_up_to_date(settings, embedder, documents):
+        saved = read_saved(settings, embedder)
+        if saved is None or not saved.built_from(documents):
             raise IndexMissingError("stale")
         index = load_index(settings, embedder)
     except (IndexMissingError, IndexMismatchError):
