@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import shutil
 import tempfile
+import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -147,6 +148,10 @@ def build_conversations(
         raise ValueError("build_conversations needs a ChatController with a ConversationStore")
     new, side, (rename, delete, yes, no) = _build()
     exports = _Exports()
+    # The sidebar's events run side by side (no queue limit): a refresh queued behind an answer could
+    # read the conversation before a rename and write its export file after it, putting the old file
+    # name back. One lock makes each read-then-write whole.
+    sidebar_lock = threading.Lock()
 
     def shown(conversation: Conversation | None, note: str = "") -> tuple[Any, ...]:
         """The sidebar's outputs for the conversation open in the page (None: a new one)."""
@@ -173,11 +178,12 @@ def build_conversations(
     def refresh(state: Session) -> tuple[Any, ...]:
         # From the store, not the session: a refresh that was queued behind an answer can run after
         # a rename and would otherwise write the old title (and export file name) back.
-        conversation = state.conversation
-        if conversation is not None:
-            with contextlib.suppress(RagError):
-                conversation = store.load(conversation.id)
-        return shown(conversation)
+        with sidebar_lock:
+            conversation = state.conversation
+            if conversation is not None:
+                with contextlib.suppress(RagError):
+                    conversation = store.load(conversation.id)
+            return shown(conversation)
 
     def cleared() -> tuple[Any, ...]:
         return shown(None)
@@ -197,11 +203,12 @@ def build_conversations(
     def rename_open(text: str, state: Session) -> tuple[Any, ...]:
         if state.conversation is None:
             return (state, *shown(None, render.esc(NOTHING_SAVED)))
-        try:
-            state.conversation = store.rename(state.conversation.id, text)
-        except RagError as exc:
-            return (state, *shown(state.conversation, _problem(exc)))
-        return (state, *shown(state.conversation, "Renamed."))
+        with sidebar_lock:
+            try:
+                state.conversation = store.rename(state.conversation.id, text)
+            except RagError as exc:
+                return (state, *shown(state.conversation, _problem(exc)))
+            return (state, *shown(state.conversation, "Renamed."))
 
     def ask_to_delete(state: Session) -> tuple[Any, str]:
         if state.conversation is None:
