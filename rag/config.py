@@ -64,6 +64,11 @@ class Settings(BaseSettings):
     retrieve_k: int = Field(default=20, ge=1)  # candidates per leg
     top_k: int = Field(default=5, ge=1)  # passages offered to the model
     max_passage_tokens: int = Field(default=90, ge=16)  # passages are trimmed to their best sentences
+    # Evidence first (rag/answering/evidence_prompt.py): the model reads the best N sentences
+    # across the retrieved chunks, each with the next one, within max_evidence_tokens.
+    # 0 offers top_k chunks instead, each trimmed to max_passage_tokens.
+    evidence_sentences: int = Field(default=6, ge=0)
+    max_evidence_tokens: int = Field(default=400, ge=16)
     rrf_k: int = Field(default=60, ge=1)
     dense_weight: float = 1.0
     lexical_weight: float = 1.0

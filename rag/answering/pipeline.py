@@ -17,12 +17,13 @@ from rag.answering.compose import Composer
 from rag.answering.condense import condense
 from rag.answering.draft import Draft, bounded_history, wrong_language, wrong_language_sentence
 from rag.answering.evidence import EvidenceSentence, rank_evidence
+from rag.answering.evidence_prompt import plan_evidence_prompt
 from rag.answering.generate import generate
 from rag.answering.prompt import SYSTEM_PROMPT, plan_prompt
 from rag.answering.refusal import other_language_text, reason_text, retrieval_says_unanswerable
 from rag.answering.sentence_vectors import SentenceVectors
 from rag.answering.translate import translate_sentences
-from rag.answering.types import ModelOutput, RawSentence
+from rag.answering.types import ModelOutput, PromptPlan, RawSentence
 from rag.answering.untranslated import fix_untranslated, foreign_words
 from rag.config import Settings
 from rag.embedders import create_embedder
@@ -39,6 +40,7 @@ from rag.types import (
     AnswerSentence,
     Document,
     Frozen,
+    Hit,
     SideCall,
     StreamDone,
     StreamEvent,
@@ -127,16 +129,7 @@ class Assistant:
     def rank_evidence(self, answer: Answer) -> list[EvidenceSentence]:
         """The sentences of an answer's hits, ranked as evidence for its question (the eval's
         evidence-sentence recall@k measures this ranking without the LLM)."""
-        question, language = answer.standalone_question, answer.language
-        return rank_evidence(
-            question,
-            language,
-            answer.hits,
-            embed_sentences=self.sentence_vectors.embed,
-            embed_query=self.sentence_vectors.query,
-            analyser=self.analyser,
-            question_terms=set(self.retriever.lexical.analyse_query(question, language)),
-        )
+        return self._evidence(answer.standalone_question, answer.language, answer.hits)
 
     def info(self) -> AssistantInfo:
         return AssistantInfo(
@@ -183,19 +176,7 @@ class Assistant:
         if retrieval_says_unanswerable(hits, self.settings.refusal_threshold):
             yield StreamDone(answer=draft.refusal("no_passage"))
             return
-        plan = plan_prompt(
-            standalone,
-            hits,
-            language=lang,
-            count_tokens=gen.count_tokens,
-            context_size=gen.context_size,
-            max_answer_tokens=self.settings.max_answer_tokens,
-            top_k=k,
-            max_passage_tokens=self.settings.max_passage_tokens,
-            original_question=question if turns else None,
-            analyser=self.analyser,
-            question_terms=set(self.retriever.lexical.analyse_query(standalone, lang)),
-        )
+        plan = self._plan(standalone, hits, lang, k, gen, original=question if turns else None)
         yield StreamStatus(message="generating")
         draft = replace(draft, plan=plan)
         generation = yield from generate(
@@ -230,6 +211,54 @@ class Assistant:
         yield StreamDone(answer=self.composer.compose(output, draft))
 
     # -- steps -------------------------------------------------------------------------------
+
+    def _plan(
+        self, question: str, hits: Sequence[Hit], lang: str, k: int, gen: Generator, original: str | None
+    ) -> PromptPlan:
+        """The prompt: the best evidence sentences (evidence first), or the top k chunks trimmed."""
+        settings = self.settings
+        terms = set(self.retriever.lexical.analyse_query(question, lang))
+        ranked = self._evidence(question, lang, hits, terms) if settings.evidence_sentences else []
+        if ranked:
+            return plan_evidence_prompt(
+                question,
+                ranked,
+                language=lang,
+                count_tokens=gen.count_tokens,
+                context_size=gen.context_size,
+                max_answer_tokens=settings.max_answer_tokens,
+                max_sentences=settings.evidence_sentences,
+                max_evidence_tokens=settings.max_evidence_tokens,
+                original_question=original,
+            )
+        return plan_prompt(
+            question,
+            hits,
+            language=lang,
+            count_tokens=gen.count_tokens,
+            context_size=gen.context_size,
+            max_answer_tokens=settings.max_answer_tokens,
+            top_k=k,
+            max_passage_tokens=settings.max_passage_tokens,
+            original_question=original,
+            analyser=self.analyser,
+            question_terms=terms,
+        )
+
+    def _evidence(
+        self, question: str, lang: str, hits: Sequence[Hit], terms: set[str] | None = None
+    ) -> list[EvidenceSentence]:
+        return rank_evidence(
+            question,
+            lang,
+            hits,
+            embed_sentences=self.sentence_vectors.embed,
+            embed_query=self.sentence_vectors.query,
+            analyser=self.analyser,
+            question_terms=terms
+            if terms is not None
+            else set(self.retriever.lexical.analyse_query(question, lang)),
+        )
 
     def _checked_sentences(self, raw: Sequence[RawSentence], draft: Draft) -> tuple[AnswerSentence, ...]:
         """The model's sentences that pass the final answer's check, as they are streamed.

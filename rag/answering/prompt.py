@@ -157,21 +157,21 @@ def short_title(title: str) -> str:
     return title[:MAX_TITLE_CHARS].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
-def _passage_block(p: Passage) -> str:
+def passage_block(p: Passage) -> str:
     title = short_title(p.title)
     label = f"{title}, {p.date}" if p.date else title
     return f"[{p.n}] ({label})\n{p.text}"
 
 
 def user_message(question: str, language: str, passages: Sequence[Passage], original: str | None) -> str:
-    blocks = "\n\n".join(_passage_block(p) for p in passages) or "(no passages)"
+    blocks = "\n\n".join(passage_block(p) for p in passages) or "(no passages)"
     asked = f"Question: {question}"
     if original and original.strip() != question.strip():
         asked = f"Follow-up question: {original}\nMeaning: {question}"
     return f"Passages:\n\n{blocks}\n\n{asked}\nAnswer language: {PROMPT_NAMES.get(language, language)}."
 
 
-def _no_room(fixed: int, context_size: int, max_answer_tokens: int) -> QuestionError:
+def no_room(fixed: int, context_size: int, max_answer_tokens: int) -> QuestionError:
     """Said rather than answered from no passage at all, which would read as "not in the documents"."""
     return QuestionError(
         f"the question is too long for the model: with the instructions it takes {fixed} of the "
@@ -223,14 +223,14 @@ def plan_prompt(
         passage = trimmed.passage.model_copy(
             update={"n": n, "title": hit.chunk.doc_title, "date": hit.chunk.doc_date}
         )
-        cost = count_tokens(_passage_block(passage)) + 2
+        cost = count_tokens(passage_block(passage)) + 2
         if used + cost > budget:
             left_out.append(hit.chunk.id)
             continue
         used += cost
         planned.append(PlannedPassage(passage, trimmed.chunk, trimmed.spans))
     if left_out and not planned:  # e.g. a pasted document as the question (RAG_MAX_QUESTION_CHARS raised)
-        raise _no_room(fixed, context_size, max_answer_tokens)
+        raise no_room(fixed, context_size, max_answer_tokens)
     passages = [p.passage for p in planned]
     messages = (
         Message(role="system", content=SYSTEM_PROMPT),
