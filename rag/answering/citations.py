@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from rag.answering.echo import restates_question
 from rag.answering.injection import evidence_text
 from rag.answering.types import Checked, PlannedPassage, RawSentence
 from rag.corpus import pages_in, section_at, split_sentences
@@ -164,6 +165,9 @@ def check_sentences(
         for text in _split(item.text, language):
             if any(_mentions(text, name) for name in absent):
                 dropped.append(text)  # repeats a name the question assumes but no passage has
+                continue
+            if restates_question(text, question, language, analyser):
+                dropped.append(text)  # the question said back: nothing to cite
                 continue
             sources, scores = _support(
                 text, item.sources, passages, language, threshold, similarity, analyser

@@ -235,7 +235,7 @@ def no_count(request: GenerationRequest) -> str:
     """A supported sentence that gives no number, for a how-many question."""
     if request.task != "answer":
         return "{}"
-    sentence = {"text": "Poetin wil tactische kernwapens in Belarus plaatsen.", "sources": [1]}
+    sentence = {"text": "President Poetin wil tactische kernwapens in Belarus gaan plaatsen.", "sources": [1]}
     return json.dumps({"answerable": True, "sentences": [sentence]})
 
 
@@ -250,5 +250,5 @@ def test_rag_ask_says_when_the_final_answer_replaces_the_streamed_sentences(
     streamed, _, final = result.output.partition("Final answer (replaces the text above):")
     # The sentence passed its own check and was shown; the answer as a whole gives no count, so
     # the final answer (a refusal) replaces it, and says so.
-    assert "Poetin wil tactische kernwapens in Belarus plaatsen." in streamed
+    assert "President Poetin wil tactische kernwapens in Belarus gaan plaatsen." in streamed
     assert final.strip().startswith("De documenten zeggen hier niets over.")

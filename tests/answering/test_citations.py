@@ -201,3 +201,12 @@ def test_a_chunk_from_an_older_index_cites_its_own_pages() -> None:
 def test_unpaged_documents_have_no_location() -> None:
     cite = span_citation(1, PASSAGES[2], 1000, 1010, 0.5)
     assert cite.pages == () and cite.section is None and cite.location == ""
+
+
+def test_a_supported_sentence_that_only_says_the_question_back_is_dropped() -> None:
+    question = "Waarom besloot de NAVO in Wales tot de oprichting van de VJTF?"
+    echo = "De NAVO besloot in Wales tot de oprichting van de VJTF."
+    answer = "De NAVO besloot in 2014 in Wales tot de oprichting van de VJTF."
+    out = check([RawSentence(text=echo, sources=[2]), RawSentence(text=answer, sources=[2])], question=question)
+    assert [s.text for s in out.sentences] == [answer]  # type: ignore[attr-defined]
+    assert out.dropped == (echo,)  # type: ignore[attr-defined]
