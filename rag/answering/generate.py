@@ -7,6 +7,7 @@ import time
 from collections.abc import Generator as Gen
 from dataclasses import dataclass
 
+from rag.answering.ahead import read_ahead
 from rag.answering.checked import CheckedStream, SentenceCheck
 from rag.answering.output import parse_output
 from rag.answering.prompt import answer_schema
@@ -32,11 +33,13 @@ def generate(
     max_tokens: int,
     temperature: float,
     check: SentenceCheck,
+    ahead: bool = False,
 ) -> Gen[StreamDelta, None, Generation]:
     """Yield the text of each sentence that passes `check` as it is generated; return the
     parsed reply.
 
-    Raises GenerationError when the reply holds no readable answer.
+    `ahead`: the model runs in its own thread and keeps writing while a sentence is checked
+    (rag/answering/ahead.py). Raises GenerationError when the reply holds no readable answer.
     """
     request = GenerationRequest(
         task="answer",
@@ -51,7 +54,8 @@ def generate(
     view = CheckedStream(check)
     pieces: list[str] = []
     first_token = first_shown = None
-    for piece in gen.stream(request):
+    stream = gen.stream(request)
+    for piece in read_ahead(stream) if ahead else stream:
         if first_token is None:
             first_token = time.perf_counter()
         pieces.append(piece)

@@ -13,6 +13,7 @@ from dataclasses import replace
 from datetime import datetime
 from functools import partial
 
+from rag.answering.ahead import fits_beside
 from rag.answering.compose import Composer
 from rag.answering.condense import condense
 from rag.answering.draft import Draft, bounded_history, wrong_language, wrong_language_sentence
@@ -70,6 +71,8 @@ class Assistant:
         # The one text analyser, shared with the lexical index (same variant table).
         self.analyser = self.retriever.lexical.analyser
         self.sentence_vectors = SentenceVectors(embedder)
+        # The model writes on while a sentence is checked, when both fit on the cores at once.
+        self.generate_ahead = fits_beside(settings.llm_threads, settings.embed_threads)
         self.composer = Composer(
             self.analyser,
             self.sentence_vectors,
@@ -187,6 +190,7 @@ class Assistant:
             max_tokens=self.settings.max_answer_tokens,
             temperature=self.settings.temperature,
             check=partial(self._checked_sentences, draft=draft),
+            ahead=self.generate_ahead,
         )
         draft = replace(
             draft,

@@ -207,6 +207,8 @@ def test_a_supported_sentence_that_only_says_the_question_back_is_dropped() -> N
     question = "Waarom besloot de NAVO in Wales tot de oprichting van de VJTF?"
     echo = "De NAVO besloot in Wales tot de oprichting van de VJTF."
     answer = "De NAVO besloot in 2014 in Wales tot de oprichting van de VJTF."
-    out = check([RawSentence(text=echo, sources=[2]), RawSentence(text=answer, sources=[2])], question=question)
+    out = check(
+        [RawSentence(text=echo, sources=[2]), RawSentence(text=answer, sources=[2])], question=question
+    )
     assert [s.text for s in out.sentences] == [answer]  # type: ignore[attr-defined]
     assert out.dropped == (echo,)  # type: ignore[attr-defined]
