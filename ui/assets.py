@@ -46,7 +46,8 @@ blockquote.source-quote { margin: 8px 0 0; padding: 4px 10px; border-left: 3px s
 .src-title { font-weight: 600; flex: 1 1 0; min-width: 0; display: -webkit-box; -webkit-line-clamp: 2;
   -webkit-box-orient: vertical; overflow: hidden; }
 .src-where { font-size: .8rem; color: var(--body-text-color-subdued); font-style: italic; }
-.src-date, .src-support { color: var(--body-text-color-subdued); font-size: .8rem; }
+.src-file, .src-date, .src-support { color: var(--body-text-color-subdued); font-size: .8rem; }
+.src-file { overflow-wrap: anywhere; }
 .src-support { margin-left: auto; }
 .src-body mark { background: #fde68a; color: #111; padding: 0 1px; border-radius: 2px; }
 .src-card.hit { opacity: .9; }
