@@ -57,6 +57,7 @@ details.nearest > summary { color: #b45309; }
 .status { font-size: .8rem; color: var(--body-text-color-subdued); }
 .status-row { display: flex; flex-wrap: wrap; gap: 4px 16px; }
 .status-error { color: #dc2626; }
+.status-note { color: #b45309; }
 #rag-feedback-note { font-size: .85rem; }
 /* The Documents tab: the table of corpus files, the indexing progress bar. */
 .docs-table { max-height: 560px; overflow: auto; border: 1px solid var(--border-color-primary);

@@ -252,11 +252,17 @@ class ChatController:
         nothing. A failure is shown under the answer (the answer itself is not lost from the page)."""
         if self.store is None:
             return ""
-        session.conversation = (session.conversation or Conversation.start()).with_answer(answer)
+        continued = (session.conversation or Conversation.start()).with_answer(answer)
+        session.conversation = continued  # kept in the page even when the save fails
         try:
-            self.store.save(session.conversation)
+            session.conversation = self.store.save(continued)
         except RagError as exc:
             return f'<div class="status-error">Not saved: {render.esc(str(exc))}</div>'
+        if session.conversation.id != continued.id:
+            return (
+                '<div class="status-note">This conversation was continued in another tab meanwhile; '
+                f"this tab's is saved as “{render.esc(session.conversation.title)}”, both are kept.</div>"
+            )
         return ""
 
     def restore(self, conversation: Conversation) -> tuple[list[Message], str, Session]:
