@@ -5,6 +5,7 @@ RagError
 │   └── InvalidSettingError  a setting's value is not allowed (the CLI exits with code 2)
 ├── CorpusError              the corpus folder or a file in it cannot be used
 ├── IndexMissingError        no index yet: run 'rag ingest'
+│   └── IndexEmptyError      the index holds no documents (all removed): add some
 ├── IndexMismatchError       the index was built with another model/chunker: 'rag ingest --rebuild'
 ├── IndexCorruptError        an index file is damaged: 'rag ingest --rebuild'
 ├── ModelMissingError        a model file is not assembled: 'rag setup'
@@ -36,6 +37,10 @@ class CorpusError(RagError):
 
 class IndexMissingError(RagError):
     pass
+
+
+class IndexEmptyError(IndexMissingError):
+    """The index was saved from a corpus folder with no documents left: nothing to answer from."""
 
 
 class IndexMismatchError(RagError):

@@ -185,6 +185,8 @@ class IndexManifest(Frozen):
     n_chunks: int
     versions: dict[str, str]  # library versions
     created_at: datetime
+    # The corpus folder it was built from (resolved); None in an index saved before it was kept.
+    corpus_dir: str | None = None
 
 
 class StreamDelta(Frozen):

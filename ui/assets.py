@@ -46,7 +46,8 @@ blockquote.source-quote { margin: 8px 0 0; padding: 4px 10px; border-left: 3px s
 .src-title { font-weight: 600; flex: 1 1 0; min-width: 0; display: -webkit-box; -webkit-line-clamp: 2;
   -webkit-box-orient: vertical; overflow: hidden; }
 .src-where { font-size: .8rem; color: var(--body-text-color-subdued); font-style: italic; }
-.src-date, .src-support { color: var(--body-text-color-subdued); font-size: .8rem; }
+.src-file, .src-date, .src-support { color: var(--body-text-color-subdued); font-size: .8rem; }
+.src-file { overflow-wrap: anywhere; }
 .src-support { margin-left: auto; }
 .src-body mark { background: #fde68a; color: #111; padding: 0 1px; border-radius: 2px; }
 .src-card.hit { opacity: .9; }
@@ -56,6 +57,7 @@ details.nearest > summary { color: #b45309; }
 .status { font-size: .8rem; color: var(--body-text-color-subdued); }
 .status-row { display: flex; flex-wrap: wrap; gap: 4px 16px; }
 .status-error { color: #dc2626; }
+.status-note { color: #b45309; }
 #rag-feedback-note { font-size: .85rem; }
 /* The Documents tab: the table of corpus files, the indexing progress bar. */
 .docs-table { max-height: 560px; overflow: auto; border: 1px solid var(--border-color-primary);

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from rag.config import Settings
-from rag.errors import RagError
+from rag.errors import IndexEmptyError, RagError
 from rag.types import Answer, Document, StreamDelta, StreamDone, StreamStatus, Turn
 from ui import render
 from ui.conversations import Conversation, ConversationStore
@@ -77,7 +77,9 @@ class AssistantProvider:
     """The loaded Assistant (retried on the next question after a failure, e.g. once the user ran
     `rag setup`), plus one variant per generator choice from the settings accordion. When the
     saved index changes under it (`rag ingest --watch` in another terminal), the next question
-    is answered from the new index."""
+    is answered from the new index. When every document was removed there is no Assistant to
+    answer (each question says so); the last one is kept aside so its models answer again, without
+    loading, from the next index."""
 
     def __init__(
         self,
@@ -88,6 +90,7 @@ class AssistantProvider:
         self.settings = settings
         self._loader = loader
         self._base = assistant
+        self._spare: Assistant | None = None  # while the index is empty: the models to reuse
         self._variants: dict[tuple[str, str, str], Assistant] = {}
         self._lock = threading.Lock()
         self.error: str | None = None
@@ -96,11 +99,12 @@ class AssistantProvider:
         with self._lock:
             if self._base is None:
                 try:
-                    self._base = self._loader(self.settings)
+                    spare = self._spare
+                    self._base = spare.on_saved_index() if spare is not None else self._loader(self.settings)
                 except Exception as exc:
                     self.error = friendly_message(exc)
                     raise
-                self.error = None
+                self._spare, self.error = None, None
             else:
                 self._follow_index(self._base)
             return self._base
@@ -110,18 +114,37 @@ class AssistantProvider:
         with self._lock:
             return self._base
 
+    def models(self) -> Assistant | None:
+        """The Assistant whose models a new index can reuse: the loaded one, or while the index is
+        empty the last one loaded."""
+        with self._lock:
+            return self._base or self._spare
+
+    def empty(self, last: Assistant | None, error: str) -> None:
+        """The index now holds no documents: nothing answers (`error` says why and what to do)
+        until the next index; `last` keeps its models loaded for it."""
+        with self._lock:
+            self._spare = last or self._base or self._spare
+            self._base = None
+            self._variants.clear()
+            self.error = error
+
     def replace(self, assistant: Assistant) -> None:
         """Swap in an Assistant over a new index, in one step: a question already being answered
         finishes on the old one, the next gets the new one; the variants were built on the old
         index, so they are dropped and rebuilt on their next use."""
         with self._lock:
-            self._base = assistant
+            self._base, self._spare = assistant, None
             self._variants.clear()
             self.error = None
 
     def _follow_index(self, current: Assistant) -> None:
         try:
             fresh = current.reloaded()
+        except IndexEmptyError as exc:  # every document removed: answering from the old index would cite them
+            self._base, self._spare, self._variants = None, current, {}
+            self.error = friendly_message(exc)
+            raise
         except Exception as exc:  # e.g. rebuilt with another model: keep answering from the loaded one
             log.warning("the index changed but cannot be loaded (%s); answering from the previous one", exc)
             return
@@ -229,11 +252,17 @@ class ChatController:
         nothing. A failure is shown under the answer (the answer itself is not lost from the page)."""
         if self.store is None:
             return ""
-        session.conversation = (session.conversation or Conversation.start()).with_answer(answer)
+        continued = (session.conversation or Conversation.start()).with_answer(answer)
+        session.conversation = continued  # kept in the page even when the save fails
         try:
-            self.store.save(session.conversation)
+            session.conversation = self.store.save(continued)
         except RagError as exc:
             return f'<div class="status-error">Not saved: {render.esc(str(exc))}</div>'
+        if session.conversation.id != continued.id:
+            return (
+                '<div class="status-note">This conversation was continued in another tab meanwhile; '
+                f"this tab's is saved as “{render.esc(session.conversation.title)}”, both are kept.</div>"
+            )
         return ""
 
     def restore(self, conversation: Conversation) -> tuple[list[Message], str, Session]:

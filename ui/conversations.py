@@ -62,6 +62,15 @@ class Conversation(Frozen):
         exchanges = (*self.exchanges, Exchange(asked_at=now, answer=answer))
         return self.model_copy(update={"exchanges": exchanges, "updated_at": now, "title": title})
 
+    def as_new(self, now: datetime | None = None) -> Conversation:
+        """The same exchanges as a conversation of its own ("Title (2)"), e.g. when another tab
+        continued this one differently meanwhile."""
+        now = now or datetime.now(UTC)
+        title = f"{self.title} (2)" if self.title else ""
+        return self.model_copy(
+            update={"id": new_id(now), "title": title, "created_at": now, "updated_at": now}
+        )
+
     def with_title(self, title: str, now: datetime | None = None) -> Conversation:
         clean = _SPACES.sub(" ", title).strip()
         if not clean:
@@ -94,6 +103,21 @@ def title_from(question: str, limit: int = TITLE_CHARS) -> str:
     return text[: cut if cut != -1 else limit].rstrip(" ,;:.") + "…"
 
 
+def _key(exchange: Exchange) -> tuple[datetime, str]:
+    return exchange.asked_at, exchange.answer.question
+
+
+def reconcile(ours: Conversation, on_disk: Conversation) -> Conversation:
+    """What to save for `ours` over the file's version: ours when it continues that version (the
+    file's exchanges are the first of ours), else ours as a new conversation, so both are kept."""
+    if on_disk.renamed:  # renames are written at once: the file has the latest title
+        ours = ours.model_copy(update={"title": on_disk.title, "renamed": True})
+    known = [_key(exchange) for exchange in on_disk.exchanges]
+    if known == [_key(exchange) for exchange in ours.exchanges[: len(known)]]:
+        return ours
+    return ours.as_new()
+
+
 def checked_id(conversation_id: str) -> str:
     if not isinstance(conversation_id, str) or not _ID.fullmatch(conversation_id):
         raise ConversationError(f"{conversation_id!r} is not a conversation id; pick one from the list")
@@ -102,7 +126,9 @@ def checked_id(conversation_id: str) -> str:
 
 class ConversationStore:
     """The folder of conversations. Writes are atomic (a temp file, then os.replace), so a crash
-    leaves the old file or the new one, never half of one; a damaged file is left out of the list."""
+    leaves the old file or the new one, never half of one; a damaged file is left out of the list.
+    A save never drops answers another tab saved meanwhile (see `save`); the lock makes each
+    read-then-write one step for the tabs of this server."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -112,27 +138,45 @@ class ConversationStore:
     def path(self, conversation_id: str) -> Path:
         return self.root / f"{checked_id(conversation_id)}.json"
 
-    def save(self, conversation: Conversation) -> None:
+    def save(self, conversation: Conversation) -> Conversation:
+        """Save a conversation this tab continued, and return what was saved: the same one, or,
+        when the saved file holds exchanges this tab never saw (the conversation is open in another
+        tab too), a new conversation ("Title (2)") so neither tab's answers are lost. A title
+        given meanwhile (in any tab: renames are written straight away) is kept."""
+        with self._lock:
+            saved = self._reconciled(conversation)
+            self._write(saved)
+        return saved
+
+    def _reconciled(self, conversation: Conversation) -> Conversation:
+        if not self.path(conversation.id).exists():  # not saved yet, or deleted meanwhile
+            return conversation
+        try:
+            on_disk = self.load(conversation.id)
+        except ConversationError:  # a file that cannot be read is never written over: it may be mended
+            return conversation.as_new()
+        return reconcile(conversation, on_disk)
+
+    def _write(self, conversation: Conversation) -> None:
         path = self.path(conversation.id)
         data = conversation.model_dump_json(indent=1)
-        with self._lock:
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=self.root)
             try:
-                self.root.mkdir(parents=True, exist_ok=True)
-                fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=self.root)
-                try:
-                    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                        handle.write(data)
-                        handle.flush()
-                        os.fsync(handle.fileno())
-                    os.replace(tmp, path)
-                except BaseException:
-                    Path(tmp).unlink(missing_ok=True)
-                    raise
-            except OSError as exc:
-                raise ConversationError(
-                    f"could not save the conversation to {path}: {exc.strerror or exc}; "
-                    "check that the data folder (RAG_DATA_DIR) is writable and has space"
-                ) from exc
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    handle.write(data)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                os.replace(tmp, path)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        except OSError as exc:
+            raise ConversationError(
+                f"could not save the conversation to {path}: {exc.strerror or exc}; "
+                "check that the data folder (RAG_DATA_DIR) is writable and has space"
+            ) from exc
 
     def load(self, conversation_id: str) -> Conversation:
         path = self.path(conversation_id)
@@ -155,8 +199,10 @@ class ConversationStore:
         return conversation
 
     def rename(self, conversation_id: str, title: str) -> Conversation:
-        conversation = self.load(conversation_id).with_title(title)
-        self.save(conversation)
+        """Read, retitle and write in one step: an answer saved by another tab meanwhile stays."""
+        with self._lock:
+            conversation = self.load(conversation_id).with_title(title)
+            self._write(conversation)
         return conversation
 
     def delete(self, conversation_id: str) -> None:

@@ -64,6 +64,8 @@ def render_progress(state: IndexerState) -> str:
         )
     if state.error:
         return f'<div class="chat-error docs-error">{esc(state.error)}</div>'
+    if state.documents == 0:
+        return '<div class="docs-done muted">The index is empty: drop files above to add documents.</div>'
     if state.finished_at is not None:
         when = state.finished_at.astimezone().strftime("%H:%M:%S")
         return f'<div class="docs-done muted">Index up to date (last pass {when}).</div>'

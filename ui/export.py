@@ -7,6 +7,7 @@ import re
 import unicodedata
 from datetime import datetime
 
+from rag.labels import citation_label
 from rag.types import Answer, Citation
 from ui.conversations import Conversation
 
@@ -35,11 +36,10 @@ def _quoted(text: str) -> str:
 
 
 def citation_markdown(citation: Citation) -> str:
-    head = f"**[{citation.n}]** {_one_line(citation.title)}"
-    details = [x for x in (citation.date, citation.location) if x]
-    if details:
-        head += f" ({_plain(', '.join(details))})"
-    return f"{head}\n\n{_quoted(citation.quote)}"
+    """Named as in the chat, but without the file: a saved answer may outlive its document."""
+    return (
+        f"**[{citation.n}]** {_one_line(citation_label(citation, None).text())}\n\n{_quoted(citation.quote)}"
+    )
 
 
 def answer_markdown(answer: Answer) -> str:

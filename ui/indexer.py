@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from rag.config import Settings
 from rag.corpus import SkippedFile
+from rag.errors import IndexEmptyError
 from rag.index.ingest import IngestResult, ingest_corpus
 from rag.index.store import IngestProgress, ProgressCallback
 from ui.chat import AssistantProvider
@@ -46,6 +47,7 @@ class IndexerState:
     progress: IngestProgress | None = None
     error: str | None = None  # the last pass failed: the old index still answers
     skipped: tuple[SkippedFile, ...] | None = None  # of the last good pass; None before one
+    documents: int | None = None  # indexed by the last good pass (0: all removed); None before one
     finished_at: datetime | None = None
     passes: int = 0  # completed passes, good or failed
 
@@ -98,28 +100,39 @@ class BackgroundIndexer:
 
     def _work(self) -> None:
         while True:
-            error, skipped = self._one_pass()
+            error, result = self._one_pass()
             with self._lock:
-                again = self._state.queued
+                again, state = self._state.queued, self._state
+                if result is not None:
+                    state = replace(state, skipped=result.load.skipped, documents=len(result.load.documents))
                 self._state = replace(
-                    self._state, running=again, queued=False, progress=None, error=error,
-                    skipped=self._state.skipped if skipped is None else skipped,
-                    finished_at=datetime.now(UTC), passes=self._state.passes + 1,
+                    state, running=again, queued=False, progress=None, error=error,
+                    finished_at=datetime.now(UTC), passes=state.passes + 1,
                 )  # fmt: skip
                 if not again:
                     self._idle.set()
                     return
 
-    def _one_pass(self) -> tuple[str | None, tuple[SkippedFile, ...] | None]:
-        """(error line, skipped files) of one pass; the swap happens only after a complete save."""
+    def _one_pass(self) -> tuple[str | None, IngestResult | None]:
+        """(error line, result) of one pass; the swap happens only after a complete save."""
         try:
-            old = self.provider.current()
+            old = self.provider.models()
             embedder = old.embedder if old is not None else None
             result = self._ingest(self.settings, embedder=embedder, on_progress=self._progress)
-            self.provider.replace(self._make(self.settings, old))
+            self._swap(old)
         except Exception as exc:  # shown in the tab as one line; the old index keeps answering
             return f"Indexing failed: {friendly_message(exc)}", None
-        return None, result.load.skipped
+        return None, result
+
+    def _swap(self, old: Assistant | None) -> None:
+        """Answer from the index just saved; an empty one (every document removed) is no failure:
+        the chat says there is nothing to answer from, never cites the removed files."""
+        try:
+            new = self._make(self.settings, old)
+        except IndexEmptyError as exc:
+            self.provider.empty(old, friendly_message(exc))
+            return
+        self.provider.replace(new)
 
     def _progress(self, progress: IngestProgress) -> None:
         with self._lock:

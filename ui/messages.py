@@ -9,6 +9,7 @@ from rag.errors import (
     ConfigError,
     GenerationError,
     IndexCorruptError,
+    IndexEmptyError,
     IndexMismatchError,
     IndexMissingError,
     ModelMissingError,
@@ -25,6 +26,7 @@ _PREFIX: tuple[tuple[type[RagError], str], ...] = (
     (GenerationError, "The model did not produce a usable answer; try again or rephrase. "),
     (ModelMissingError, "A model is not set up yet. "),
     (ModelSetupError, "A model could not be set up. "),
+    (IndexEmptyError, ""),  # its message is the whole sentence: no documents, where to add them
     (IndexMissingError, "There is no index yet. "),
     (IndexMismatchError, "The index does not match the current settings. "),
     (IndexCorruptError, "The index is damaged. "),

@@ -14,7 +14,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from rag.types import Answer, Citation, Document, Hit, page_label
+from rag.labels import SourceLabel, citation_label, hit_label
+from rag.types import Answer, Citation, Document, Hit
 
 if TYPE_CHECKING:
     from rag.answering.pipeline import AssistantInfo
@@ -164,11 +165,12 @@ def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
     return esc(text[: _snap_right(text, limit)] + " …")
 
 
-def _meta(title: str, date: str | None, where: str = "") -> str:
-    """Title, date, and where in the document (page(s), section) when known."""
-    when = f' <span class="src-date">{html.escape(date)}</span>' if date else ""
-    place = f' <span class="src-where">{esc(where)}</span>' if where else ""
-    return f'<span class="src-title">{html.escape(title)}</span>{when}{place}'
+def _meta(label: SourceLabel) -> str:
+    """Title, file, date, and where in the document (page(s), section) when known."""
+    file = f' <span class="src-file">{esc(label.file)}</span>' if label.file else ""
+    when = f' <span class="src-date">{html.escape(label.date)}</span>' if label.date else ""
+    place = f' <span class="src-where">{esc(label.where)}</span>' if label.where else ""
+    return f'<span class="src-title">{html.escape(label.title)}</span>{file}{when}{place}'
 
 
 def render_citation_card(citation: Citation, turn: int, document: Document | None) -> str:
@@ -180,17 +182,16 @@ def render_citation_card(citation: Citation, turn: int, document: Document | Non
     return (
         f'<div class="src-card" id="{source_id(turn, citation.n)}">'
         f'<div class="src-head"><span class="src-n">[{citation.n}]</span> '
-        f"{_meta(citation.title, citation.date, citation.location)}{support}</div>"
+        f"{_meta(citation_label(citation, document))}{support}</div>"
         f'<div class="src-body">{body}</div></div>'
     )
 
 
-def render_hit(hit: Hit) -> str:
-    chunk = hit.chunk
+def render_hit(hit: Hit, document: Document | None = None) -> str:
     return (
         f'<div class="src-card hit"><div class="src-head"><span class="src-rank">#{hit.rank}</span> '
-        f"{_meta(chunk.doc_title, chunk.doc_date, page_label(chunk.pages))}</div>"
-        f'<div class="src-body">{excerpt(chunk.text)}</div></div>'
+        f"{_meta(hit_label(hit, document))}</div>"
+        f'<div class="src-body">{excerpt(hit.chunk.text)}</div></div>'
     )
 
 
@@ -206,7 +207,7 @@ def render_sources(answer: Answer, turn: int, lookup: DocumentLookup) -> str:
     elif others:
         parts.append(f"<details><summary>Retrieved but not cited ({len(others)})</summary>")
     if others:
-        parts.append("".join(render_hit(h) for h in others) + "</details>")
+        parts.append("".join(render_hit(h, lookup(h.chunk.doc_id)) for h in others) + "</details>")
     if not cards and not others:
         parts.append('<p class="muted">No passages were retrieved.</p>')
     return "".join(parts)

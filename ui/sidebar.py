@@ -175,7 +175,7 @@ def build_conversations(
     def blank_page(note: str = "") -> tuple[Any, ...]:
         return (*on_page([], render.render_panel([]), controller.status(), Session()), *shown(None, note))
 
-    def refresh(state: Session) -> tuple[Any, ...]:
+    def refresh(state: Session, shown_id: str | None = None) -> tuple[Any, ...]:
         # From the store, not the session: a refresh that was queued behind an answer can run after
         # a rename and would otherwise write the old title (and export file name) back.
         with sidebar_lock:
@@ -183,7 +183,12 @@ def build_conversations(
             if conversation is not None:
                 with contextlib.suppress(RagError):
                     conversation = store.load(conversation.id)
-            return shown(conversation)
+            outputs = shown(conversation)
+        if conversation is not None and conversation.id == shown_id:
+            # Its title box is the person's: only Rename writes it. A refresh after an answer put the
+            # old title back while a new one was being typed, and Rename then kept the old one.
+            return (*outputs[:2], gr.skip(), *outputs[3:])
+        return outputs
 
     def cleared() -> tuple[Any, ...]:
         return shown(None)
@@ -229,9 +234,10 @@ def build_conversations(
 
     light: dict[str, Any] = {"concurrency_limit": None, "show_progress": "hidden"}
     replacing: dict[str, Any] = {**light, "cancels": list(answering)}  # an answer being written stops
-    app.load(refresh, [chat.session], list(side), **light)
+    shown_now = [chat.session, side.listing]
+    app.load(refresh, shown_now, list(side), **light)
     for event in answering:
-        event.then(refresh, [chat.session], list(side), **light)
+        event.then(refresh, shown_now, list(side), **light)
     for event in clearing:  # Clear (and the chat's trash icon) start a new conversation too
         event(cleared, None, list(side), **light)
     new.click(blank_page, None, [*page, *side], **replacing)

@@ -3,7 +3,7 @@ check, then list the cited sources."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Annotated
 
 import typer
@@ -12,28 +12,25 @@ from rich.markup import escape
 from rag.cli.common import console, friendly_errors, load_settings
 from rag.config import GeneratorName
 from rag.errors import RagError
-from rag.types import Answer, StreamDelta, StreamDone, StreamEvent, page_label
+from rag.labels import citation_label, hit_label
+from rag.types import Answer, Document, StreamDelta, StreamDone, StreamEvent
 
 
-def print_answer_sources(answer: Answer) -> None:
+def print_answer_sources(answer: Answer, lookup: Callable[[str], Document | None]) -> None:
+    """The sources by title, file, date and page/section (as the web chat's Sources panel names
+    them); `lookup` finds a cited document in the index by id, for its file name."""
     if answer.refused:
         console.print(f"[dim]({escape(answer.refusal_reason or 'refused')})[/]")
         nearest = answer.hits[:3]
         if nearest:
             console.print("[bold]Nearest passages:[/]")
             for hit in nearest:
-                where = f" ({page_label(hit.chunk.pages)})" if hit.chunk.pages else ""
-                title = escape(hit.chunk.doc_title + where)
-                console.print(f"  - {title}: {escape(hit.chunk.text[:160])}…")
+                label = hit_label(hit, lookup(hit.chunk.doc_id)).text()
+                console.print(f"  - {escape(label)}: {escape(hit.chunk.text[:160])}…")
         return
     console.print("\n[bold]Sources[/]")
     for c in answer.citations:
-        date = f", {c.date}" if c.date else ""
-        where = f", {c.location}" if c.location else ""
-        console.print(
-            f"[bold cyan][{c.n}][/] {escape(c.title)}{date}{escape(where)} "
-            f"[dim]({c.chunk_id}, {c.start}-{c.end})[/]"
-        )
+        console.print(f"[bold cyan][{c.n}][/] {escape(citation_label(c, lookup(c.doc_id)).text())}")
         console.print(f"    “{escape(c.quote)}”")
     if answer.dropped_sentences:
         console.print(f"[yellow]{len(answer.dropped_sentences)} unsupported sentence(s) removed.[/]")
@@ -70,7 +67,7 @@ def register(app: typer.Typer) -> None:
             console.print_json(final.model_dump_json())
             return
         _print_final(final, streamed)
-        print_answer_sources(final)
+        print_answer_sources(final, assistant.index.get_document)
 
 
 def _stream_checked(events: Iterator[StreamEvent], *, show: bool) -> tuple[Answer, str]:

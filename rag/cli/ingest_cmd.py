@@ -26,6 +26,13 @@ def _print_ingest(result: IngestResult) -> None:
         label = "[yellow]warning:[/] skipped" if skipped.problem else "note: left out"
         err_console.print(f"{label} {escape(skipped.reason)}")
     console.print(documents_table(result.load, list(result.chunks)))
+    if not result.load.documents:
+        removed = f" (removed {', '.join(result.changes.removed)})" if result.changes.removed else ""
+        console.print(
+            f"the index in {escape(str(result.index_dir))} is empty{escape(removed)}: the corpus folder "
+            "has no documents left; add some and run 'rag ingest' again"
+        )
+        return
     if result.up_to_date:
         console.print(
             f"index up to date: {len(result.load.documents)} documents, {len(result.chunks)} chunks "

@@ -11,7 +11,6 @@ existing file is never replaced.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil
@@ -24,6 +23,7 @@ from typing import Literal
 from rag.corpus.load import MAX_FILE_MB, corpus_files
 from rag.corpus.readers import SUFFIXES, reader_for
 from rag.errors import CorpusError
+from rag.files import sha256_file
 from rag.types import Frozen
 
 MAX_NAME_BYTES = 200  # well under the 255 bytes of common file systems, leaving room for " (99)"
@@ -71,21 +71,13 @@ def _split(name: str) -> tuple[str, str]:
     return name[: -len(suffix)], suffix
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _same_content(folder: Path, size: int, digest: str) -> str | None:
     """The corpus file (relative path) with exactly these bytes, if any; sizes are compared first
     so only files of the same size are hashed."""
     files, _ = corpus_files(folder)
     for path in files:
         try:
-            if path.stat().st_size == size and _sha256(path) == digest:
+            if path.stat().st_size == size and sha256_file(path) == digest:
                 return path.relative_to(folder).as_posix()
         except OSError:
             continue
@@ -119,7 +111,7 @@ def add_file(folder: Path, name: str, source: Path) -> AddResult:
     refused = _refusal(clean, source)
     if refused is not None:
         return AddResult(outcome="refused", name=name, message=refused)
-    digest = _sha256(source)
+    digest = sha256_file(source)
     existing = _same_content(folder, source.stat().st_size, digest)
     if existing is not None:
         return AddResult(

@@ -126,10 +126,13 @@ def _skip(folder: Path, path: Path, reason: str, *, problem: bool) -> SkippedFil
     return SkippedFile(path=rel, reason=f"{rel} {reason}", problem=problem)
 
 
-def load_corpus(folder: Path, *, strict: bool = False, cache: ExtractionCache | None = None) -> CorpusLoad:
+def load_corpus(
+    folder: Path, *, strict: bool = False, cache: ExtractionCache | None = None, allow_empty: bool = False
+) -> CorpusLoad:
     """Load and clean every usable file. Unusable files are skipped with a reason, or raise
     CorpusError when `strict`. With a `cache`, a file whose bytes were read before is not read
-    again (flush the cache to keep what was read now)."""
+    again (flush the cache to keep what was read now). A folder without a usable document is a
+    CorpusError unless `allow_empty` (an index whose documents were all removed becomes empty)."""
     files, skipped = corpus_files(folder)
     problems = [s for s in skipped if s.problem]
     if strict and problems:
@@ -144,7 +147,7 @@ def load_corpus(folder: Path, *, strict: bool = False, cache: ExtractionCache | 
             if strict:
                 raise
             skipped.append(SkippedFile(path=rel, reason=str(exc)))
-    if not documents:
+    if not documents and not allow_empty:
         detail = "; ".join(s.reason for s in skipped) or "no documents found"
         raise CorpusError(
             f"corpus folder {folder} has no usable documents ({detail}): add documents "

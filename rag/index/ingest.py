@@ -8,6 +8,9 @@ Each step skips what it has done before:
   the model is not even loaded when there are none (a removed document);
 - if the saved index was built from exactly these documents with these settings, nothing is
   chunked, embedded or saved ("index up to date").
+
+Removing every document leaves an empty index (no documents, no chunks), saved atomically like any
+other: loading it raises IndexEmptyError, which tells the person to add documents.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from rag.config import Settings
 from rag.corpus import CorpusLoad, chunk_document, load_corpus
 from rag.corpus.cache import ExtractionCache
 from rag.embedders import Embedder, create_embedder
-from rag.errors import ConfigError, CorpusError
+from rag.errors import ConfigError, RagError
 from rag.index.persist import check_writable
 from rag.index.store import (
     BuildStats,
@@ -30,6 +33,7 @@ from rag.index.store import (
     ProgressCallback,
     SavedIndex,
     build_index,
+    read_manifest,
     read_saved,
     save_index,
 )
@@ -88,12 +92,9 @@ def ingest_corpus(
     report = on_progress or _ignore
     report(IngestProgress(stage="reading", done=0, total=1))
     cache = extraction_cache(settings, refresh=rebuild)
-    load = load_corpus(settings.corpus_dir, strict=settings.strict_corpus, cache=cache)
+    load = load_corpus(settings.corpus_dir, strict=settings.strict_corpus, cache=cache,
+                       allow_empty=_own_folder(settings))  # fmt: skip
     clock.lap("load")
-    if not load.documents:
-        raise CorpusError(
-            f"no readable documents in {settings.corpus_dir}; add documents or pass --corpus DIR"
-        )
     embedder = embedder or create_embedder(settings)
     saved = read_saved(settings, embedder)
     changes = compare(saved.documents if saved else [], load.documents)
@@ -124,6 +125,18 @@ def ingest_corpus(
     report(IngestProgress(stage="done", done=1, total=1))
     return IngestResult(load, chunks, False, index.stats, settings.index_dir, clock.total(), changes,
                         clock.laps)  # fmt: skip
+
+
+def _own_folder(settings: Settings) -> bool:
+    """True when the live index was built from this corpus folder: if it has no documents left,
+    they were removed and the index empties (saved like any other, so nothing cites the removed
+    files). An empty folder with no index, or with one from another folder, is more likely the
+    wrong folder: load_corpus refuses it and the index is kept."""
+    try:
+        built_from = read_manifest(settings.index_dir).corpus_dir
+    except RagError:
+        return False
+    return built_from is None or built_from == str(settings.corpus_dir.resolve())
 
 
 def _chunks(

@@ -59,6 +59,7 @@ def make_manifest(
         n_chunks=n_chunks,
         versions=library_versions(embedder),
         created_at=datetime.now(UTC),
+        corpus_dir=str(settings.corpus_dir.resolve()),
     )
 
 

@@ -13,7 +13,6 @@ switch can still finish; older ones and leftovers of crashed saves are pruned at
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import secrets
@@ -24,20 +23,13 @@ from pathlib import Path
 from typing import Any
 
 from rag.errors import ConfigError, IndexCorruptError, IndexMissingError
+from rag.files import sha256_file
 
 CURRENT = "CURRENT"
 CHECKSUMS = "checksums.json"
 _REBUILD = "run 'rag ingest --rebuild'"
 
 Writer = Callable[[Path], object]
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _fsync(path: Path) -> None:

@@ -18,7 +18,13 @@ from rich.progress import Progress
 
 from rag.config import Settings
 from rag.embedders.base import Embedder, Vectors
-from rag.errors import CorpusError, IndexCorruptError, IndexMismatchError, IndexMissingError
+from rag.errors import (
+    CorpusError,
+    IndexCorruptError,
+    IndexEmptyError,
+    IndexMismatchError,
+    IndexMissingError,
+)
 from rag.index.embed_cache import EmbeddingCache, cache_dir, text_key
 from rag.index.faiss_store import FaissIndex
 from rag.index.manifest import check_manifest, make_manifest
@@ -211,17 +217,29 @@ def read_manifest(directory: Path) -> IndexManifest:
     return _parse_manifest(current_generation(directory, (MANIFEST,)) / MANIFEST)
 
 
+def _empty_message(corpus_dir: Path) -> str:
+    return (
+        f"No documents are indexed yet (the last indexing found none in {corpus_dir}): add some in "
+        "the web chat's Documents tab, or put files in the corpus folder and run 'rag ingest'"
+    )
+
+
 def load_index(
-    settings: Settings, embedder: Embedder | None, *, directory: Path | None = None
+    settings: Settings, embedder: Embedder | None, *, directory: Path | None = None, allow_empty: bool = False
 ) -> CorpusIndex:
     """Load and verify the index; `embedder=None` skips the model checks (for commands that never embed).
+    An index without documents raises IndexEmptyError unless `allow_empty`: whoever asks a question
+    of it should hear there is nothing to ask, not get a refusal.
 
-    Raises IndexMissingError, IndexCorruptError (damaged or inconsistent files) or
-    IndexMismatchError (built with another model, chunker or index type).
+    Raises IndexMissingError (IndexEmptyError when it holds no documents), IndexCorruptError
+    (damaged or inconsistent files) or IndexMismatchError (built with another model, chunker or
+    index type).
     """
     directory = directory or settings.index_dir
     folder = current_generation(directory, FILES)
     manifest = _parse_manifest(folder / MANIFEST)
+    if not manifest.documents and not allow_empty:  # every document was removed: nothing to answer from
+        raise IndexEmptyError(_empty_message(settings.corpus_dir))
     check_manifest(manifest, settings, embedder, directory=directory)
     documents = _read_models(folder / DOCUMENTS, Document)
     chunks = _read_models(folder / CHUNKS, Chunk)

@@ -109,6 +109,8 @@ def describe(result: IngestResult, paths: set[str], seconds: float) -> str:
             f"{_count(len(result.chunks), 'chunk')} in {_count(len(result.load.documents), 'document')} "
             f"({seconds:.1f} s)"
         )
+    if not result.load.documents:
+        line += "; the index is empty until documents are added"
     skipped = [skip.reason for skip in result.load.skipped if skip.problem and skip.path in paths]
     return "; ".join([line, *(f"skipped {reason}" for reason in skipped)])
 

@@ -28,7 +28,7 @@ from rag.models.files import (
     partial,
     read_marker,
     remove,
-    sha256_file,
+    sha256_progress,
     write_marker,
 )
 from rag.models.recipes import Part, Recipe
@@ -105,7 +105,7 @@ def _verify(recipe: Recipe, target: Path, marker: Marker, bar: Progress) -> None
         if marker.sha256 != recipe.unpack.key_sha256:
             bad.append(recipe.unpack.key_file)
     else:
-        found = sha256_file(target, bar) if target.is_file() else "nothing"
+        found = sha256_progress(target, bar) if target.is_file() else "nothing"
         bad = [] if found == recipe.sha256 else [f"{target.name} (sha256 {found}, expected {recipe.sha256})"]
     if bad:
         remove(target)
@@ -122,7 +122,7 @@ def _adopt(recipe: Recipe, target: Path, bar: Progress) -> Marker:
         if not target.is_dir():
             raise ModelSetupError(f"{target} should be a folder; remove it and run 'rag setup' again")
         return manifest_of(target, recipe.unpack, bar)
-    found = sha256_file(target, bar, f"verifying {target.name}")
+    found = sha256_progress(target, bar, f"verifying {target.name}")
     if found != recipe.sha256:
         raise ModelSetupError(
             f"{target} has sha256 {found}, expected {recipe.sha256}: it is not the built-in model "
@@ -158,7 +158,7 @@ def _usable_artifact(recipe: Recipe, artifact: Path, bar: Progress) -> bool:
     """A zip left by an earlier run (assembled, verified, then interrupted while unpacking)."""
     if recipe.unpack is None or not artifact.is_file():
         return False
-    if artifact.stat().st_size == recipe.size and sha256_file(artifact, bar) == recipe.sha256:
+    if artifact.stat().st_size == recipe.size and sha256_progress(artifact, bar) == recipe.sha256:
         return True
     remove(artifact)
     return False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import functools
 import hashlib
 import shutil
 from collections.abc import Iterator
@@ -22,6 +23,7 @@ from rich.progress import (
 )
 
 from rag.errors import ModelSetupError
+from rag.files import sha256_file
 
 BLOCK = 4 * 1024 * 1024
 GB = 1024**3
@@ -66,16 +68,13 @@ def copy_hashing(
     return copied
 
 
-def sha256_file(path: Path, progress: Progress, label: str | None = None, task: TaskID | None = None) -> str:
+def sha256_progress(
+    path: Path, progress: Progress, label: str | None = None, task: TaskID | None = None
+) -> str:
     """Hash a file, advancing `task` (one bar for many files) or a new bar of its own."""
-    digest = hashlib.sha256()
     if task is None:
         task = progress.add_task(label or f"hashing {path.name}", total=path.stat().st_size)
-    with path.open("rb") as f:
-        while block := f.read(BLOCK):
-            digest.update(block)
-            progress.advance(task, len(block))
-    return digest.hexdigest()
+    return sha256_file(path, functools.partial(progress.advance, task))
 
 
 def marker_path(target: Path) -> Path:

@@ -9,7 +9,7 @@ from pathlib import Path
 from rich.progress import Progress
 
 from rag.errors import ModelSetupError
-from rag.models.files import FileEntry, Marker, copy_hashing, partial, remove, sha256_file
+from rag.models.files import FileEntry, Marker, copy_hashing, partial, remove, sha256_progress
 from rag.models.recipes import Unpack
 
 
@@ -79,7 +79,7 @@ def manifest_of(folder: Path, spec: Unpack, progress: Progress) -> Marker:
     files: dict[str, FileEntry] = {}
     for path in paths:
         rel = path.relative_to(folder).as_posix()
-        files[rel] = FileEntry(size=path.stat().st_size, sha256=sha256_file(path, progress, task=task))
+        files[rel] = FileEntry(size=path.stat().st_size, sha256=sha256_progress(path, progress, task=task))
     return _check_manifest(files, spec, folder)
 
 
@@ -100,6 +100,6 @@ def folder_mismatches(folder: Path, marker: Marker, progress: Progress) -> list[
     bad = []
     for rel, entry in marker.files.items():
         path = folder / rel
-        if not path.is_file() or sha256_file(path, progress, task=task) != entry.sha256:
+        if not path.is_file() or sha256_progress(path, progress, task=task) != entry.sha256:
             bad.append(rel)
     return bad

@@ -6,9 +6,11 @@ from __future__ import annotations
 import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
+
+from tests.e2e.screenshots import Screenshots
 
 if TYPE_CHECKING:
     import gradio as gr
@@ -19,7 +21,6 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
     "--disable-component-update", "--disable-sync",
 ]  # fmt: skip
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 VIEWPORT = {"width": 1366, "height": 768}  # a laptop window
 
 
@@ -70,11 +71,7 @@ def browser(tmp_path: Path) -> Iterator[BrowserContext]:
 
 
 @pytest.fixture
-def screenshot() -> Callable[[Any, str], Path]:
-    def _shot(page: Any, name: str) -> Path:
-        ARTIFACTS.mkdir(exist_ok=True)
-        path = ARTIFACTS / f"{name}.png"
-        page.screenshot(path=str(path))
-        return path
-
-    return _shot
+def screenshot() -> Callable[..., Path]:
+    """screenshot(page, name, docs=None) -> test-artifacts/<name>.png; a picture the docs show
+    (`docs="documents-tab.png"`) is written into docs/ only with RAG_UPDATE_SCREENSHOTS=1."""
+    return Screenshots.from_env().take

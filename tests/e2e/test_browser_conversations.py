@@ -6,6 +6,7 @@ Screenshots go to test-artifacts/."""
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,14 +18,24 @@ from rag.generators.scripted import ScriptedGenerator
 from rag.testing import make_test_assistant
 from tests.e2e.test_browser_chat import FOLLOW_UP, QUESTION, ask, open_chat
 from ui.app import create_app
-from ui.conversations import ConversationStore
+from ui.conversations import ConversationStore, Summary
 from ui.export import citation_markdown
 
 pytestmark = pytest.mark.e2e
 
 
-def listed(page: Page, text: str) -> Any:
+def listed(page: Page, text: str | re.Pattern[str]) -> Any:
     return page.locator("#rag-conv-list label", has_text=text)
+
+
+def saved_with(store: ConversationStore, *, questions: int, wait_s: float = 60.0) -> list[Summary]:
+    """The saved conversations once one has `questions` answers (waits for the answer to end:
+    liveness on a shared machine, not speed)."""
+    deadline = time.monotonic() + wait_s
+    while not any(s.questions == questions for s in store.list()):
+        assert time.monotonic() < deadline, f"no conversation with {questions} answers: {store.list()}"
+        time.sleep(0.05)
+    return store.list()
 
 
 def test_a_conversation_is_kept_reopened_renamed_exported_and_deleted(
@@ -56,13 +67,13 @@ def test_a_conversation_is_kept_reopened_renamed_exported_and_deleted(
     expect(page.locator('#rag-chat a.cite[href="#src-2-1"]').first).to_be_visible()
     condensed = [r for r in generator.requests if r.task == "condense"]
     assert condensed and QUESTION in condensed[-1].messages[-1].content
-    (summary,) = store.list()
-    assert summary.questions == 2  # the same conversation, not a new one
+    # A citation link shows while the answer still streams; it is saved when it ends.
+    (summary,) = saved_with(store, questions=2)  # the same conversation, not a new one
 
     title = page.locator("#rag-conv-title input, #rag-conv-title textarea").first
     title.fill("Kernwapens in Belarus")
     page.locator("#rag-rename").click()
-    expect(listed(page, "Kernwapens in Belarus")).to_have_count(1)
+    expect(listed(page, re.compile(r"^\s*Kernwapens in Belarus ·"))).to_have_count(1)  # not the old title
     expect(page.locator("#rag-conv-note")).to_contain_text("Renamed")
     chat, sources = page.locator("#rag-chat").bounding_box(), page.locator("#rag-sources").bounding_box()
     assert chat and sources and sources["x"] > chat["x"] + chat["width"] - 1  # beside the chat, not under it

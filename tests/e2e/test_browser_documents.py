@@ -1,7 +1,8 @@
 """The Documents tab in a real browser (Chromium via Playwright) with the scripted test assistant:
 drop a PDF (and a broken one) on the upload area, watch it being indexed, ask about it in the chat
 and see its page in the citation, then move it to the trash and see it gone from the answers.
-Saves docs/documents-tab.png (the README's picture) and screenshots in test-artifacts/."""
+Screenshots go to test-artifacts/; RAG_UPDATE_SCREENSHOTS=1 also rewrites docs/documents-tab.png
+(the README's picture)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,6 @@ from ui.app import create_app
 pytestmark = pytest.mark.e2e
 WAIT = 60_000  # ms: answering and indexing on a shared 2-core machine
 
-README_SHOT = Path(__file__).resolve().parents[2] / "docs" / "documents-tab.png"
 PAGES = [
     "Stormvloedkeringen in Zeeland. Dit rapport beschrijft hoe de provincie Zeeland zich tegen de zee "
     "beschermt. Het eerste deel gaat over de geschiedenis van de dijken sinds de middeleeuwen.",
@@ -110,9 +110,7 @@ def test_upload_index_cite_by_page_then_remove(
     row = page.locator('#rag-docs-table tr[data-path="zeeland.pdf"]')
     expect(row.locator("td").nth(3)).to_have_text("3")  # pages
     expect(page.locator("#rag-docs-progress")).to_contain_text("Index up to date")
-    README_SHOT.parent.mkdir(exist_ok=True)
-    page.screenshot(path=str(README_SHOT))
-    screenshot(page, "documents-tab")
+    screenshot(page, "documents-tab", docs="documents-tab.png")  # the README's picture
 
     page.get_by_role("tab", name="Chat").click()
     expect(page.locator("#rag-docs-notice")).to_contain_text("kapot.pdf")  # the skip, in the chat too

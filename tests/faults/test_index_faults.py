@@ -15,8 +15,9 @@ from typer.testing import CliRunner
 from rag.cli import app
 from rag.config import Settings
 from rag.errors import IndexCorruptError, IndexMissingError, RagError
+from rag.files import sha256_file
 from rag.index.ingest import ingest_corpus
-from rag.index.persist import CHECKSUMS, CURRENT, sha256_file
+from rag.index.persist import CHECKSUMS, CURRENT
 from rag.index.store import FILES, MANIFEST, VECTORS, load_index
 from tests.faults.helpers import QUESTION, answers_from_saved_index, fault_settings
 

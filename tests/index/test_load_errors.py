@@ -71,7 +71,7 @@ def test_damaged_files_are_reported_as_corrupt(
 
 def _rewrite_with_checksum(folder: Path, file_name: str, content: str) -> None:
     """Damage that checksums cannot see: the file was consistent when written, but wrong."""
-    from rag.index.persist import sha256_file
+    from rag.files import sha256_file
 
     (folder / file_name).write_text(content, encoding="utf-8")
     checksums = json.loads((folder / "checksums.json").read_text())

@@ -3,6 +3,7 @@ only once the listing has settled, an error is one line and the watch goes on, C
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -53,17 +54,23 @@ class Watcher:
         return {doc.id for doc in load_index(self.settings, None).documents}
 
 
-@pytest.fixture
-def watcher(tmp_path: Path) -> Iterator[Watcher]:
+@contextlib.contextmanager
+def watching(tmp_path: Path, **overrides: object) -> Iterator[Watcher]:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "belarus.txt").write_text("Poetin wil kernwapens in Belarus plaatsen.\n", encoding="utf-8")
-    running = Watcher(make_settings(tmp_path, corpus_dir=corpus))
+    running = Watcher(make_settings(tmp_path, corpus_dir=corpus, **overrides))
     running.thread.start()
     yield running
     running.stop.set()
     running.thread.join(WAIT_S)
     assert not running.thread.is_alive()
+
+
+@pytest.fixture
+def watcher(tmp_path: Path) -> Iterator[Watcher]:
+    with watching(tmp_path) as running:
+        yield running
 
 
 def test_the_index_follows_added_changed_and_removed_files(watcher: Watcher) -> None:
@@ -81,16 +88,26 @@ def test_the_index_follows_added_changed_and_removed_files(watcher: Watcher) -> 
     assert watcher.doc_ids() == {"brug"}
 
 
-def test_an_error_is_one_line_and_the_watch_goes_on(watcher: Watcher) -> None:
-    corpus = watcher.settings.corpus_dir
+def test_an_error_is_one_line_and_the_watch_goes_on(tmp_path: Path) -> None:
+    with watching(tmp_path, strict_corpus=True) as watcher:
+        corpus = watcher.settings.corpus_dir
+        watcher.wait_for(lambda line: "belarus.txt" in line)
+        (corpus / "leeg.txt").write_bytes(b"")  # strict: an empty file fails the whole pass
+        error = watcher.wait_for(lambda line: line.startswith("error:"))
+        assert "leeg.txt is empty" in error and "\n" not in error
+        assert watcher.doc_ids() == {"belarus"}  # the previous index stays
+        (corpus / "leeg.txt").unlink()
+        (corpus / "taart.txt").write_text("Appeltaart bakken met kaneel.\n", encoding="utf-8")
+        assert "added taart.txt" in watcher.wait_for(lambda line: "taart.txt" in line)
+        assert watcher.doc_ids() == {"belarus", "taart"}
+
+
+def test_removing_every_file_empties_the_index_and_says_so(watcher: Watcher) -> None:
     watcher.wait_for(lambda line: "belarus.txt" in line)
-    (corpus / "belarus.txt").unlink()  # an empty folder cannot be indexed
-    error = watcher.wait_for(lambda line: line.startswith("error:"))
-    assert "no usable documents" in error and "\n" not in error
-    assert watcher.doc_ids() == {"belarus"}  # the previous index stays
-    (corpus / "taart.txt").write_text("Appeltaart bakken met kaneel.\n", encoding="utf-8")
-    assert "added taart.txt" in watcher.wait_for(lambda line: "taart.txt" in line)
-    assert watcher.doc_ids() == {"taart"}
+    (watcher.settings.corpus_dir / "belarus.txt").unlink()
+    line = watcher.wait_for(lambda line: "belarus.txt" in line)
+    assert line.startswith("removed belarus.txt") and "the index is empty" in line
+    assert load_index(watcher.settings, None, allow_empty=True).documents == ()
 
 
 def test_a_change_is_indexed_once_the_listing_has_settled(

@@ -50,6 +50,7 @@ def test_an_answer_from_a_pdf_names_the_page_it_cites(tmp_path: Path) -> None:
     assert cited[0].location == "p. 2"
     panel = render.render_sources(answer, 1, lambda doc_id: assistant.document(doc_id))
     assert '<span class="src-where">p. 2</span>' in panel
+    assert '<span class="src-file">waterschap.pdf</span>' in panel  # the title is the first line
     with console.capture() as captured:
-        print_answer_sources(answer)
-    assert any("waterschap" in line.lower() and "p. 2" in line for line in captured.get().splitlines())
+        print_answer_sources(answer, assistant.index.get_document)
+    assert any("(waterschap.pdf, p. 2)" in line for line in captured.get().splitlines())

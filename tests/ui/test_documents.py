@@ -18,11 +18,11 @@ from rag.corpus import SkippedFile
 from rag.embedders.base import Embedder
 from rag.errors import CorpusError
 from rag.index.ingest import IngestResult, ingest_corpus
-from rag.index.store import IngestProgress, ProgressCallback
+from rag.index.store import IngestProgress, ProgressCallback, read_manifest
 from rag.testing import SEEDS, make_test_assistant
 from rag.types import Document
 from tests.corpus.fixtures import text_pdf
-from ui.chat import AssistantProvider, Options
+from ui.chat import AssistantProvider, ChatController, Options, Session
 from ui.documents import DocumentsController, document_rows, progress_fraction
 from ui.documents_view import progress_text, render_notice, render_progress, render_table
 from ui.indexer import BackgroundIndexer, IndexerState
@@ -144,7 +144,7 @@ def test_a_failed_pass_is_one_line_and_the_old_index_keeps_answering(assistant: 
     assert "Indexing failed" in render_notice(state) and "Indexing failed" in render_progress(state)
 
 
-def test_removing_every_file_fails_the_pass_and_keeps_the_old_index(
+def test_removing_the_last_file_empties_the_index_and_the_chat_says_so(
     assistant: Assistant, corpus: Path
 ) -> None:
     provider = AssistantProvider(assistant.settings, assistant)
@@ -154,12 +154,27 @@ def test_removing_every_file_fails_the_pass_and_keeps_the_old_index(
     assert controller.indexer.wait(TIMEOUT)
     after_first = provider.base()
     assert [d.path for d in after_first.documents] == [last]
-    controller.remove(last)  # the folder is now empty: no index can be built from it
+    controller.remove(last)  # the folder is now empty: the index becomes empty, which is no failure
     assert controller.indexer.wait(TIMEOUT)
-    error = controller.indexer.state().error
-    assert error is not None and error.startswith("Indexing failed") and "no usable documents" in error
-    assert provider.base() is after_first  # still answering from the last good index
+    state = controller.indexer.state()
+    assert state.error is None and state.documents == 0
+    assert "The index is empty" in render_progress(state) and controller.rows() == []
+    assert read_manifest(assistant.settings.index_dir).documents == {}  # saved, verified, empty
+    *_, (_, chat, _, status, session) = ChatController(provider).respond(
+        "Wat staat er in de documenten?", [], Session(), Options.from_settings(assistant.settings)
+    )
+    bubble = chat[-1]["content"]
+    assert "No documents are indexed yet" in bubble and "Documents tab" in bubble and "rag ingest" in bubble
+    assert not session.answers  # no answer from the removed files
+    assert "No documents are indexed yet" in status  # the footer says so too
     assert len(list((assistant.settings.data_dir / "trash").rglob("*.txt"))) == 2  # nothing lost
+    (corpus / "zeeland.txt").write_text(NEW_TEXT, encoding="utf-8")
+    controller.reindex()
+    assert controller.indexer.wait(TIMEOUT)
+    new = provider.base()
+    assert [d.path for d in new.documents] == ["zeeland.txt"] and provider.error is None
+    assert new.generator is assistant.generator  # the models stayed loaded while the index was empty
+    assert "zeeland.txt" in cited_paths(new, NEW_QUESTION)
 
 
 def test_one_pass_at_a_time_and_requests_meanwhile_make_one_more(assistant: Assistant) -> None:

@@ -66,3 +66,20 @@ def test_an_index_that_cannot_be_loaded_keeps_the_previous_one(provider: Assista
     ingest_corpus(provider.settings.model_copy(update={"chunk_tokens": 32, "chunk_overlap": 8}),
                   embedder=HashingEmbedder())  # fmt: skip
     assert provider.base() is first  # built with other settings: the loaded index keeps answering
+
+
+def test_an_index_emptied_elsewhere_stops_answers_from_the_removed_files(provider: AssistantProvider) -> None:
+    first = provider.base()
+    corpus = provider.settings.corpus_dir
+    (corpus / "belarus.txt").unlink()
+    ingest_corpus(provider.settings, embedder=HashingEmbedder())  # e.g. `rag ingest --watch`
+    options = Options.from_settings(provider.settings)
+    *_, (_, chat, _, _, session) = ChatController(provider).respond(
+        "Waar wil Poetin kernwapens plaatsen?", [], Session(), options
+    )
+    assert "No documents are indexed yet" in chat[-1]["content"] and not session.answers
+    (corpus / "brug.txt").write_text(BRUG, encoding="utf-8")
+    ingest_corpus(provider.settings, embedder=HashingEmbedder())
+    now = provider.base()
+    assert {doc.id for doc in now.documents} == {"brug"}
+    assert now.generator is first.generator and now.embedder is first.embedder  # no model reloaded

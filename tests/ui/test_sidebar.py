@@ -133,3 +133,21 @@ def test_a_refresh_queued_before_a_rename_keeps_the_new_title(settings: Settings
     _, _, title, download, _, _ = page.call("refresh", stale)
 
     assert title == "Kernwapens" and Path(download).name == "kernwapens.md"
+
+
+def test_a_refresh_after_an_answer_leaves_the_title_box_of_the_conversation_shown(settings: Settings) -> None:
+    """Typing a new title while an answer finishes: the refresh that follows the answer used to put
+    the old title back in the box, so Rename then renamed it to the old title."""
+    page = Page(settings)
+    session = Session()
+    _, _, title, *_ = page.call("refresh", Session(), None)  # a page load, nothing open
+    assert title == ""
+    first = page.ask("Waarom Belarus?", [], session)
+    assert session.conversation is not None
+    conversation_id = session.conversation.id
+    _, _, title, *_ = page.call("refresh", session, None)  # the first answer: now it has a title
+    assert title == "Waarom Belarus?"
+    page.ask("En wanneer?", first[1], session)
+    listing, _, title, download, _, _ = page.call("refresh", session, conversation_id)
+    assert isinstance(title, type(gr.skip())) and listing.value == conversation_id  # the rest as usual
+    assert "## 2. En wanneer?" in Path(download).read_text("utf-8")
