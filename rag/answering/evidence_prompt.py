@@ -18,16 +18,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from rag.answering.evidence import EvidenceSentence, chunk_sentences
-from rag.answering.prompt import (
-    ELLIPSIS,
-    SYSTEM_PROMPT,
-    TEMPLATE_OVERHEAD,
-    no_room,
-    passage_block,
-    user_message,
-)
+from rag.answering.prompt import ELLIPSIS, PromptBudget
 from rag.answering.types import PlannedPassage, PromptPlan
-from rag.generators.base import Message, Passage
+from rag.generators.base import Passage
 from rag.types import Chunk
 
 Span = tuple[int, int]
@@ -88,7 +81,7 @@ def _passage(group: _Group) -> PlannedPassage:
             pieces.append(ELLIPSIS.strip())
         pieces.append(chunk.text[start - chunk.start : end - chunk.start])
     text = " ".join(pieces)
-    passage = Passage(n=0, chunk_id=chunk.id, title=chunk.doc_title, text=text, date=chunk.doc_date)
+    passage = Passage(n=0, chunk_id=chunk.id, title="", text=text)
     return PlannedPassage(passage, chunk, tuple(spans))
 
 
@@ -108,32 +101,12 @@ def plan_evidence_prompt(
 
     Nothing is cut silently: a group that does not fit the context is listed in `left_out`;
     when not even one fits, a QuestionError says so."""
-    budget = context_size - max_answer_tokens
-    fixed = count_tokens(SYSTEM_PROMPT) + count_tokens(
-        user_message(question, language, [], original_question)
+    budget = PromptBudget(
+        question, language, original_question, count_tokens, context_size, max_answer_tokens
     )
-    used = fixed + 2 * TEMPLATE_OVERHEAD
-    planned: list[PlannedPassage] = []
-    left_out: list[str] = []
     groups = choose_evidence(
         ranked, max_sentences=max_sentences, max_tokens=max_evidence_tokens, count_tokens=count_tokens
     )
     for group in groups:
-        trimmed = _passage(group)
-        passage = trimmed.passage.model_copy(update={"n": len(planned) + 1})
-        cost = count_tokens(passage_block(passage)) + 2
-        if used + cost > budget:
-            left_out.append(group.chunk.id)
-            continue
-        used += cost
-        planned.append(PlannedPassage(passage, trimmed.chunk, trimmed.spans))
-    if left_out and not planned:
-        raise no_room(fixed, context_size, max_answer_tokens)
-    messages = (
-        Message(role="system", content=SYSTEM_PROMPT),
-        Message(
-            role="user",
-            content=user_message(question, language, [p.passage for p in planned], original_question),
-        ),
-    )
-    return PromptPlan(messages, tuple(planned), tuple(left_out), used)
+        budget.offer(_passage(group))
+    return budget.plan()

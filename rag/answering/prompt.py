@@ -180,6 +180,54 @@ def no_room(fixed: int, context_size: int, max_answer_tokens: int) -> QuestionEr
     )
 
 
+class PromptBudget:
+    """The passages that fit the context after the instructions, the question and the room
+    kept for the answer, numbered in the order offered; the rest is listed, never cut silently."""
+
+    def __init__(
+        self,
+        question: str,
+        language: str,
+        original_question: str | None,
+        count_tokens: Callable[[str], int],
+        context_size: int,
+        max_answer_tokens: int,
+    ) -> None:
+        self.question, self.language, self.original = question, language, original_question
+        self.count_tokens = count_tokens
+        self.limit = context_size - max_answer_tokens
+        self.fixed = count_tokens(SYSTEM_PROMPT) + count_tokens(
+            user_message(question, language, [], original_question)
+        )
+        self.used = self.fixed + 2 * TEMPLATE_OVERHEAD
+        self.planned: list[PlannedPassage] = []
+        self.left_out: list[str] = []
+        self._sizes = (context_size, max_answer_tokens)
+
+    def offer(self, trimmed: PlannedPassage) -> None:
+        """Add the passage (labelled with its document's title and date) if it fits."""
+        chunk = trimmed.chunk
+        passage = trimmed.passage.model_copy(
+            update={"n": len(self.planned) + 1, "title": chunk.doc_title, "date": chunk.doc_date}
+        )
+        cost = self.count_tokens(passage_block(passage)) + 2
+        if self.used + cost > self.limit:
+            self.left_out.append(chunk.id)
+            return
+        self.used += cost
+        self.planned.append(PlannedPassage(passage, chunk, trimmed.spans))
+
+    def plan(self) -> PromptPlan:
+        if self.left_out and not self.planned:  # e.g. a pasted document as the question
+            raise no_room(self.fixed, *self._sizes)
+        passages = [p.passage for p in self.planned]
+        messages = (
+            Message(role="system", content=SYSTEM_PROMPT),
+            Message(role="user", content=user_message(self.question, self.language, passages, self.original)),
+        )
+        return PromptPlan(messages, tuple(self.planned), tuple(self.left_out), self.used)
+
+
 def plan_prompt(
     question: str,
     hits: Sequence[Hit],
@@ -199,15 +247,11 @@ def plan_prompt(
     Nothing is cut silently: hits that do not fit are listed in `left_out`; when not even one
     fits, a QuestionError says so (the question itself is never cut).
     """
-    budget = context_size - max_answer_tokens
-    fixed = count_tokens(SYSTEM_PROMPT) + count_tokens(
-        user_message(question, language, [], original_question)
+    budget = PromptBudget(
+        question, language, original_question, count_tokens, context_size, max_answer_tokens
     )
-    used = fixed + 2 * TEMPLATE_OVERHEAD
-    planned: list[PlannedPassage] = []
-    left_out: list[str] = []
     for hit in hits[:top_k]:
-        shown = [span for p in planned if p.chunk.doc_id == hit.chunk.doc_id for span in p.spans]
+        shown = [span for p in budget.planned if p.chunk.doc_id == hit.chunk.doc_id for span in p.spans]
         trimmed = trim_chunk(
             hit.chunk,
             question,
@@ -219,21 +263,5 @@ def plan_prompt(
         )
         if trimmed is None:  # everything in it is already in an earlier passage
             continue
-        n = len(planned) + 1
-        passage = trimmed.passage.model_copy(
-            update={"n": n, "title": hit.chunk.doc_title, "date": hit.chunk.doc_date}
-        )
-        cost = count_tokens(passage_block(passage)) + 2
-        if used + cost > budget:
-            left_out.append(hit.chunk.id)
-            continue
-        used += cost
-        planned.append(PlannedPassage(passage, trimmed.chunk, trimmed.spans))
-    if left_out and not planned:  # e.g. a pasted document as the question (RAG_MAX_QUESTION_CHARS raised)
-        raise no_room(fixed, context_size, max_answer_tokens)
-    passages = [p.passage for p in planned]
-    messages = (
-        Message(role="system", content=SYSTEM_PROMPT),
-        Message(role="user", content=user_message(question, language, passages, original_question)),
-    )
-    return PromptPlan(messages, tuple(planned), tuple(left_out), used)
+        budget.offer(trimmed)
+    return budget.plan()
