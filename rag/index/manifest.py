@@ -40,7 +40,7 @@ def _version(package: str) -> str | None:
 def library_versions(embedder: Embedder) -> dict[str, str]:
     packages = ["rag-nl", "faiss-cpu", "numpy"]
     if embedder.name != "hashing":
-        packages += ["sentence-transformers", "transformers", "torch"]
+        packages += ["sentence-transformers", "transformers", "torch", "onnxruntime"]
     found = {package: _version(package) for package in packages}
     return {package: version for package, version in found.items() if version is not None}
 
