@@ -38,5 +38,4 @@ def _onnx_embedder(settings: Settings) -> Embedder:
         # A distinct name: an index built by one backend names the other in its mismatch error.
         name=f"{settings.embed_model}+{BACKEND}",
         threads=settings.embed_threads,
-        batch_size=settings.embed_batch_size,
     )

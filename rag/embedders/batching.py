@@ -2,7 +2,8 @@
 
 A transformer pays for every position of the longest text in its batch. Sorting by length first
 (and putting the results back in the caller's order) keeps that waste small; sentence-transformers
-does the same inside `encode`, the ONNX embedder uses this helper.
+does the same inside `encode`. OnnxSession batches with this helper; the int8 embedder itself
+runs one text per call (see rag/embedders/onnx.py for why), where it only keeps the order.
 """
 
 from __future__ import annotations

@@ -21,6 +21,11 @@ from rag.embedders.onnx_export import MODEL_FILE, RECIPE, OnnxMarker
 from rag.errors import ConfigError
 
 BACKEND = "onnx-int8"
+# One text per model call. The int8 model quantises its activations with ranges taken over the
+# whole call, so in a batch a text's vector would depend on its neighbours (up to 0.008 per
+# component on the seeds) and an incremental ingest would not equal a rebuild. Measured on the
+# seeds, one text per call is as fast as batches of 8 (no padding either; BENCHMARKS.md).
+TEXTS_PER_CALL = 1
 _RECENT_QUERIES = 16  # as in the sentence-transformers embedder: one answer embeds its question twice
 
 
@@ -68,14 +73,11 @@ class OnnxSession:
 class OnnxEmbedder:
     """The Embedder Protocol over an exported folder; loads the session on first use."""
 
-    def __init__(
-        self, folder: Path, marker: OnnxMarker, *, name: str, threads: int = 1, batch_size: int = 8
-    ) -> None:
+    def __init__(self, folder: Path, marker: OnnxMarker, *, name: str, threads: int = 1) -> None:
         self._folder = folder
         self._marker = marker
         self._name = name
         self._threads = threads
-        self._batch_size = batch_size
         self._session: OnnxSession | None = None
         self._counter: Any = None  # a tokenizer without truncation, for chunk sizes
         self._queries: OrderedDict[str, Vectors] = OrderedDict()
@@ -113,18 +115,18 @@ class OnnxEmbedder:
         prompt = self._prompts.get("document", "")
         prompted = [prompt + text for text in texts]
         if not progress:
-            return self.session.embed(prompted, batch_size=self._batch_size)
+            return self.session.embed(prompted, batch_size=TEXTS_PER_CALL)
         from tqdm import tqdm
 
         with tqdm(total=len(texts), desc="Embedding", unit="chunk") as bar:
-            return self.session.embed(prompted, batch_size=self._batch_size, progress=bar)
+            return self.session.embed(prompted, batch_size=TEXTS_PER_CALL, progress=bar)
 
     def embed_query(self, text: str) -> Vectors:
         if text in self._queries:
             self._queries.move_to_end(text)
         else:
             prompted = self._prompts.get("query", "") + text
-            self._queries[text] = self.session.embed([prompted], batch_size=1)[0]
+            self._queries[text] = self.session.embed([prompted], batch_size=TEXTS_PER_CALL)[0]
             if len(self._queries) > _RECENT_QUERIES:
                 self._queries.popitem(last=False)
         return self._queries[text].copy()

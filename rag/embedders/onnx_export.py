@@ -154,11 +154,11 @@ def _quantise(fp32: Path, int8: Path) -> None:
 
 
 def _check_cosine(st_model: Any, int8: Path, tokenizer_json: Path, max_length: int) -> float:
-    from rag.embedders.onnx import OnnxSession
+    from rag.embedders.onnx import TEXTS_PER_CALL, OnnxSession
 
     prompt = st_model.prompts.get("document", "")
     session = OnnxSession(int8, tokenizer_json, threads=1, max_length=max_length)
-    got = session.embed([prompt + text for text in CHECK_TEXTS], batch_size=len(CHECK_TEXTS))
+    got = session.embed([prompt + text for text in CHECK_TEXTS], batch_size=TEXTS_PER_CALL)
     want = st_model.encode_document(list(CHECK_TEXTS), normalize_embeddings=True, convert_to_numpy=True)
     return float(np.mean(np.sum(got * want, axis=1)))
 

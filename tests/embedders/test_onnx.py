@@ -24,7 +24,7 @@ from tests.embedders.onnx_fake import PROMPTS, make_export
 @pytest.fixture
 def embedder(tmp_path: Path) -> OnnxEmbedder:
     marker = make_export(tmp_path / "export")
-    return OnnxEmbedder(tmp_path / "export", marker, name="fake+onnx-int8", threads=1, batch_size=2)
+    return OnnxEmbedder(tmp_path / "export", marker, name="fake+onnx-int8", threads=1)
 
 
 # The semantic checks (ranking, query close to its document) need the real model: tests/e2e/test_onnx_real.py.
@@ -64,3 +64,18 @@ def test_fingerprint_is_the_backend_and_the_exported_file(embedder: OnnxEmbedder
 def test_token_count_ignores_the_export_truncation(embedder: OnnxEmbedder) -> None:
     """Chunk sizes are counted untruncated (as the fp32 path does), even past max_length."""
     assert embedder.count_tokens("navo " * 100) == 100
+
+
+def test_one_text_per_model_call(embedder: OnnxEmbedder, monkeypatch: pytest.MonkeyPatch) -> None:
+    """int8 activation ranges are per call: batching would make a vector depend on its neighbours."""
+    session = embedder.session
+    calls: list[int] = []
+    run = session.run
+
+    def counting(batch: list[list[int]]) -> np.ndarray:
+        calls.append(len(batch))
+        return run(batch)
+
+    monkeypatch.setattr(session, "run", counting)
+    embedder.embed_documents(DOCS)
+    assert calls == [1] * len(DOCS)
