@@ -15,6 +15,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import get_args
 
 from eval.gold import GoldItem, evidence_spans, load_gold
 from eval.retrieval_metrics import (
@@ -157,7 +158,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--gold", type=Path, action="append", help="gold file(s); default: the public set")
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
-    parser.add_argument("--embedder", choices=["sentence-transformers", "hashing"], default=None)
+    parser.add_argument("--embedder", choices=get_args(EmbedderName), default=None)
     parser.add_argument("--data-dir", type=Path, default=None, help="where the index is cached")
     args = parser.parse_args(argv)
     overrides: dict[str, object] = {"corpus_dir": args.corpus}

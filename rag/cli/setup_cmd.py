@@ -24,6 +24,7 @@ _ACTION_TEXT = {
     "verified": "verified (sha256 re-checked)",
     "adopted": "found in place, sha256 verified",
     "assembled": "assembled and verified",
+    "exported": "exported to ONNX int8 and checked against fp32",
     "user": "your own model (not assembled)",
 }
 
@@ -50,6 +51,10 @@ def setup(
     kind: ModelKind | None = None if only is None else only.value
     console.print(f"models folder: {settings.models_dir}")
     results = setup_models(settings, kind, verify=verify, progress=True)
+    if kind in (None, "embed") and settings.embedder == "onnx-int8":
+        from rag.models.onnx_provision import ensure_onnx_model
+
+        results.append(ensure_onnx_model(settings, verify=verify, say=console.print))
     _print_results(results)
     wants_llm = kind in (None, "llm") and settings.generator == "llama-cpp"
     if wants_llm and not llm_runtime_available():

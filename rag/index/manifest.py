@@ -40,7 +40,7 @@ def _version(package: str) -> str | None:
 def library_versions(embedder: Embedder) -> dict[str, str]:
     packages = ["rag-nl", "faiss-cpu", "numpy"]
     if embedder.name != "hashing":
-        packages += ["sentence-transformers", "transformers", "torch"]
+        packages += ["sentence-transformers", "transformers", "torch", "onnxruntime"]
     found = {package: _version(package) for package in packages}
     return {package: version for package, version in found.items() if version is not None}
 
@@ -96,5 +96,25 @@ def check_manifest(
     differences = _differences(manifest, settings, embedder, check_dim)
     if differences:
         raise IndexMismatchError(
-            f"the index in {directory} was built with " + "; ".join(differences) + f"; {_REBUILD}"
+            f"the index in {directory} was built with "
+            + "; ".join(differences)
+            + f"; {_fix(manifest, embedder)}"
         )
+
+
+def embedder_setting(model_name: str) -> str:
+    """The RAG_EMBEDDER value behind a recorded model name ('<model>+onnx-int8', 'hashing', ...)."""
+    if model_name == "hashing":
+        return "hashing"
+    return model_name.rpartition("+")[2] if "+" in model_name else "sentence-transformers"
+
+
+def _fix(manifest: IndexManifest, embedder: Embedder | None) -> str:
+    """Rebuilding always works; when only the embedding backend differs, going back to the one
+    that built the index does too, without re-embedding anything."""
+    if embedder is None:
+        return _REBUILD
+    built, now = embedder_setting(manifest.embed_model), embedder_setting(embedder.name)
+    if built == now:
+        return _REBUILD
+    return f"set RAG_EMBEDDER={built} to use this index, or {_REBUILD} to re-embed with {now}"

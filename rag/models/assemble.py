@@ -34,7 +34,7 @@ from rag.models.files import (
 from rag.models.recipes import Part, Recipe
 from rag.models.unpack import extract_folder, folder_intact, folder_mismatches, manifest_of
 
-Action = Literal["present", "verified", "adopted", "assembled", "user"]
+Action = Literal["present", "verified", "adopted", "assembled", "exported", "user"]
 UNPACK_SLACK = 64 * 1024 * 1024  # tokenizer and config files next to the weights
 
 

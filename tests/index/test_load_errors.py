@@ -98,3 +98,27 @@ def test_current_pointing_nowhere_is_corrupt(saved: Path, tmp_path: Path) -> Non
     (saved.parent / CURRENT).write_text("gen-missing\n", encoding="utf-8")
     with pytest.raises(IndexCorruptError, match="missing index folder"):
         load_index(make_settings(tmp_path), CountingEmbedder())
+
+
+class _NamedEmbedder(CountingEmbedder):
+    """The offline twin under another backend's model name (what the onnx-int8 embedder records)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self._model_name = name
+
+    @property
+    def name(self) -> str:
+        return self._model_name
+
+
+def test_index_of_the_other_backend_names_the_setting_that_built_it(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path)
+    documents, chunks = make_corpus()
+    built_by = _NamedEmbedder("embeddinggemma-300m+onnx-int8")
+    save_index(build_index(settings, built_by, documents, chunks), settings.index_dir)
+    with pytest.raises(IndexMismatchError) as error:
+        load_index(settings, _NamedEmbedder("embeddinggemma-300m"))
+    message = str(error.value)
+    assert "'embeddinggemma-300m+onnx-int8' (settings: 'embeddinggemma-300m')" in message
+    assert "set RAG_EMBEDDER=onnx-int8" in message and "rag ingest --rebuild" in message
