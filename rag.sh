@@ -134,6 +134,9 @@ case "$cmd" in
     fast_lane
     ensure_chromium
     prepare_models_and_index
+    # The opt-in int8 embedder is tested against fp32 too: export it once (cached like the models).
+    say "Exporting the int8 ONNX embedder for its end-to-end test (once; kept in the models folder)"
+    RAG_EMBEDDER=onnx-int8 "$VENV/bin/rag" setup
     say "End-to-end lane: the real models and the browser"
     run_pytest -m e2e
     ;;
