@@ -43,7 +43,7 @@ blockquote.source-quote { margin: 8px 0 0; padding: 4px 10px; border-left: 3px s
 .src-card.active { box-shadow: 0 0 0 2px var(--color-accent); }
 .src-head { display: flex; gap: 6px; align-items: baseline; flex-wrap: wrap; margin-bottom: 4px; }
 .src-n, .src-rank { font-weight: 700; color: var(--color-accent); }
-.src-title { font-weight: 600; flex: 1 1 0; min-width: 0; display: -webkit-box; -webkit-line-clamp: 2;
+.src-title { font-weight: 600; flex: 1 1 12rem; min-width: 0; display: -webkit-box; -webkit-line-clamp: 2;
   -webkit-box-orient: vertical; overflow: hidden; }
 .src-where { font-size: .8rem; color: var(--body-text-color-subdued); font-style: italic; }
 .src-file, .src-date, .src-support { color: var(--body-text-color-subdued); font-size: .8rem; }
