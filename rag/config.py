@@ -58,8 +58,13 @@ class Settings(BaseSettings):
     chunk_tokens: int = Field(default=160, ge=16)
     chunk_overlap: int = Field(default=32, ge=0)
 
-    # Vector index
-    index_type: Literal["flat", "hnsw", "ivf"] = "flat"
+    # Vector index (rag/index/choice.py; docs/SCALE.md). "auto": exact search (flat) up to
+    # auto_flat_max_chunks chunks, IVF over 8-bit codes (ivf-sq8) above; the others force a type.
+    index_type: Literal["auto", "flat", "hnsw", "ivf", "ivf-sq8"] = "auto"
+    auto_flat_max_chunks: int = Field(default=100_000, ge=0)
+    # Open the saved vector index memory-mapped: "auto" when it is larger than half the available
+    # RAM, "on"/"off" always/never (a mapped index reads its pages from disk as searches need them).
+    index_mmap: Literal["auto", "on", "off"] = "auto"
 
     # Retrieval
     retrieve_k: int = Field(default=20, ge=1)  # candidates per leg

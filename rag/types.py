@@ -180,7 +180,10 @@ class IndexManifest(Frozen):
     embed_fingerprint: str  # model checksum (or name for twins): a change means re-embedding
     dim: int
     chunker: dict[str, int | str]
-    index_type: str
+    index_type: str  # the setting it was built with ("auto", "flat", ...)
+    # What FAISS runs ("flat", "ivf-sq8", ...: see rag/index/choice.py); None in an index saved
+    # before it was recorded, whose index_type was never "auto".
+    vector_index: str | None = None
     documents: dict[str, str]  # doc_id -> content_hash
     n_chunks: int
     versions: dict[str, str]  # library versions

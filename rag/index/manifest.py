@@ -11,6 +11,7 @@ from pathlib import Path
 from rag.config import Settings
 from rag.embedders.base import Embedder
 from rag.errors import IndexMismatchError
+from rag.index.choice import resolve_type, structure
 from rag.types import Document, IndexManifest
 
 FORMAT_VERSION = 1
@@ -46,8 +47,16 @@ def library_versions(embedder: Embedder) -> dict[str, str]:
 
 
 def make_manifest(
-    settings: Settings, embedder: Embedder, documents: Sequence[Document], n_chunks: int, *, dim: int
+    settings: Settings,
+    embedder: Embedder,
+    documents: Sequence[Document],
+    n_chunks: int,
+    *,
+    dim: int,
+    vector_index: str | None = None,
 ) -> IndexManifest:
+    """`vector_index`: what FAISS runs (FaissIndex.effective_type); by default what the settings
+    resolve to for `n_chunks`."""
     return IndexManifest(
         format_version=FORMAT_VERSION,
         embed_model=embedder.name,
@@ -55,6 +64,8 @@ def make_manifest(
         dim=dim,
         chunker=chunker_config(settings),
         index_type=settings.index_type,
+        vector_index=vector_index
+        or resolve_type(settings.index_type, n_chunks, settings.auto_flat_max_chunks),
         documents={doc.id: doc.content_hash for doc in documents},
         n_chunks=n_chunks,
         versions=library_versions(embedder),
@@ -69,14 +80,34 @@ def _differences(
     pairs: list[tuple[str, object, object]] = [
         ("index format", manifest.format_version, FORMAT_VERSION),
         ("chunker settings", manifest.chunker, chunker_config(settings)),
-        ("index type", manifest.index_type, settings.index_type),
     ]
     if embedder is not None:
         pairs.insert(0, ("embedding model", manifest.embed_model, embedder.name))
         pairs.insert(1, ("model fingerprint", manifest.embed_fingerprint, embedder.fingerprint))
         if check_dim:
             pairs.insert(2, ("dimension", manifest.dim, embedder.dim))
-    return [f"{what} {built!r} (settings: {now!r})" for what, built, now in pairs if built != now]
+    found = [f"{what} {built!r} (settings: {now!r})" for what, built, now in pairs if built != now]
+    return found + _index_type_difference(manifest, settings)
+
+
+def _index_type_difference(manifest: IndexManifest, settings: Settings) -> list[str]:
+    """An index fits when it was built with the same setting, or when the structure the settings
+    ask for at its size is the one it has: an index built as "flat" before "auto" existed loads
+    under "auto" while the corpus is small, and one built by "auto" loads under the type it chose."""
+    if manifest.index_type == settings.index_type:
+        return []
+    built = manifest.vector_index or resolve_type(manifest.index_type, manifest.n_chunks)
+    wanted = resolve_type(settings.index_type, manifest.n_chunks, settings.auto_flat_max_chunks)
+    if structure(built) == structure(wanted):
+        return []
+    asked = repr(settings.index_type)
+    if settings.index_type == "auto":
+        asked += f", which is {wanted!r} at {manifest.n_chunks:,} chunks"
+    shown = "" if built == manifest.index_type else f" ({built})"
+    return [
+        f"index type {manifest.index_type!r}{shown} (settings: {asked}; "
+        f"RAG_INDEX_TYPE={manifest.index_type} uses this index as it is)"
+    ]
 
 
 def check_manifest(

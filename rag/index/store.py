@@ -166,10 +166,14 @@ def build_index(
     embedding = time.perf_counter()
     vectors.update(_embed_missing(embedder, missing, cache, group, progress, on_progress))
     embed_seconds = time.perf_counter() - embedding
-    store = FaissIndex(dim, settings.index_type, threads=settings.embed_threads)
+    store = FaissIndex(
+        dim, settings.index_type, threads=settings.embed_threads, flat_max=settings.auto_flat_max_chunks
+    )
     matrix = np.stack([vectors[key] for key in keys]) if keys else np.zeros((0, dim), np.float32)
     store.add(matrix)
-    manifest = make_manifest(settings, embedder, documents, len(chunks), dim=dim)
+    manifest = make_manifest(
+        settings, embedder, documents, len(chunks), dim=dim, vector_index=store.effective_type
+    )
     reused = sum(1 for key in keys if key not in missing)
     stats = BuildStats(
         embedded=len(keys) - reused, reused=reused, seconds=time.perf_counter() - started,
@@ -244,7 +248,10 @@ def load_index(
     documents = _read_models(folder / DOCUMENTS, Document)
     chunks = _read_models(folder / CHUNKS, Chunk)
     vectors = FaissIndex.load(
-        folder / VECTORS, index_type=settings.index_type, threads=settings.embed_threads
+        folder / VECTORS,
+        index_type=settings.index_type,
+        threads=settings.embed_threads,
+        mmap=settings.index_mmap,
     )
     _check_consistent(folder, manifest, documents, chunks, vectors)
     return CorpusIndex(manifest, documents, chunks, vectors, generation=folder.name)

@@ -101,7 +101,7 @@ def test_describe_names_env_var_when_no_flag_and_shortens_long_values() -> None:
     ("field", "words"),
     [
         ("answer_language", "one of 'auto', 'nl', 'en'"),
-        ("index_type", "one of 'flat', 'hnsw', 'ivf'"),
+        ("index_type", "one of 'auto', 'flat', 'hnsw', 'ivf', 'ivf-sq8'"),
         ("max_question_chars", "a whole number >= 10"),
         ("quote_sources", "true or false"),
         ("refusal_threshold", "a number"),
