@@ -50,7 +50,7 @@ K = 10
 RETRIEVE_K = 20  # what the app asks each leg for (settings.retrieve_k)
 NPROBES = (4, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512)
 EF_SEARCH = (16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512)
-PQ_M = 96  # 96 sub-quantisers of 8 dims, 96 bytes a vector
+PQ_DIMS = 8  # dimensions per PQ sub-quantiser: 96 bytes a vector at 768 dims
 
 
 def log(message: str) -> None:
@@ -178,7 +178,7 @@ def ivf_sq8_app(vectors: np.ndarray) -> tuple[Any, dict[str, float]]:
 def ivf_pq(vectors: np.ndarray, coarse: Any) -> tuple[Any, dict[str, float]]:
     """IVF-PQ sharing the SQ8 index's coarse centroids (their training time is in that row)."""
     dim, nlist = vectors.shape[1], int(coarse.ntotal)
-    index = faiss.IndexIVFPQ(coarse, dim, nlist, PQ_M, 8, faiss.METRIC_INNER_PRODUCT)
+    index = faiss.IndexIVFPQ(coarse, dim, nlist, dim // PQ_DIMS, 8, faiss.METRIC_INNER_PRODUCT)
     _, train_s = timed(lambda: index.train(fs.training_sample(vectors, nlist)))
     _, add_s = timed(lambda: index.add(vectors))
     return index, {"train_s": train_s, "add_s": add_s, "nlist": nlist}
@@ -298,7 +298,11 @@ def main() -> None:
     parser.add_argument("--results", type=Path, default=Path(tempfile.gettempdir()) / "scale.json")
     parser.add_argument("--resume", action="store_true", help="skip the candidates --results holds")
     parser.add_argument("--output", default=str(ROOT / "BENCHMARKS.md"), help="'-' prints only")
+    parser.add_argument("--render-only", action="store_true", help="write the section from --results")
     args = parser.parse_args()
+    if args.render_only:
+        write_section(Path(args.output), SECTION, render(json.loads(args.results.read_text())))
+        return
     faiss.omp_set_num_threads(1)
     started = time.perf_counter()
     ram_gb = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") / 2**30
@@ -306,6 +310,7 @@ def main() -> None:
             "load_before": os.getloadavg()[0], "ram_total_gb": ram_gb}  # fmt: skip
     run = Run(args.results, args.output, meta, args.resume)
     corpus = data.build_corpus(data.load_seeds(args.seed_index), args.chunks, args.queries, log)
+    run.results["meta"]["dim"] = int(corpus.vectors.shape[1])
     with tempfile.TemporaryDirectory(prefix="scale-", dir=args.results.parent) as work:
         sq8 = dense_candidates(run, args, corpus, Path(work))
         import scale_lexical

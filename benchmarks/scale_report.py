@@ -68,7 +68,7 @@ def _notes(rows: dict[str, Any]) -> list[str]:
     if pq:
         best = pq["sweep"][-1]
         notes.append(
-            f"ivf-pq (96 bytes a vector) shares ivf-sq8's coarse centroids (its build time excludes their "
+            f"ivf-pq ({rows['ivf-pq']['disk_bytes'] / rows['ivf-pq']['n']:.0f} bytes a vector on disk) shares ivf-sq8's coarse centroids (its build time excludes their "
             f"training); its best recall@10 was {best[1]:.3f} at nprobe={best[0]}: product quantisation "
             "alone loses neighbours that a re-ranking step over full vectors would recover, at 3 GB."
         )
@@ -109,8 +109,8 @@ def render(results: dict[str, Any]) -> str:
     n = meta["chunks"]
     near = meta.get("neighbours", {})
     head = (
-        f"Measured {meta['date']} with `benchmarks/scale.py`: {n:,} synthetic chunks of 768 dims grown "
-        f"from the seed index's real EmbeddingGemma vectors (`benchmarks/scale_data.py`), {meta['queries']} "
+        f"Measured {meta['date']} with `benchmarks/scale.py`: {n:,} synthetic chunks of {meta['dim']} dims "
+        f"grown from the seed index's real vectors (`benchmarks/scale_data.py`), {meta['queries']} "
         f"queries, median cosine of a query's nearest neighbour {near.get('top1_cos_p50', 0):.3f} and of "
         f"its 10th {near.get('top10_cos_p50', 0):.3f}. One thread, one query at a time (k=20); recall@10 "
         f"against exact search. Load average {meta['load_before']:.2f} before"
