@@ -66,11 +66,12 @@ def _notes(rows: dict[str, Any]) -> list[str]:
         )
     pq = rows.get("ivf-pq")
     if pq:
-        best = pq["sweep"][-1]
+        best, per_vector = pq["sweep"][-1], pq["disk_bytes"] / pq["n"]
         notes.append(
-            f"ivf-pq ({rows['ivf-pq']['disk_bytes'] / rows['ivf-pq']['n']:.0f} bytes a vector on disk) shares ivf-sq8's coarse centroids (its build time excludes their "
-            f"training); its best recall@10 was {best[1]:.3f} at nprobe={best[0]}: product quantisation "
-            "alone loses neighbours that a re-ranking step over full vectors would recover, at 3 GB."
+            f"ivf-pq ({per_vector:.0f} bytes a vector on disk) shares ivf-sq8's coarse centroids (its build "
+            f"time excludes their training); its best recall@10 was {best[1]:.3f} at nprobe={best[0]}: "
+            "product quantisation alone loses neighbours that re-ranking over the full vectors (3 GB "
+            "at a million) would recover."
         )
     for name in ("hnsw", "hnsw-sq8"):
         if name in rows and "extrapolated" in rows[name]:

@@ -54,7 +54,7 @@ def test_auto_builds_flat_below_the_threshold_and_ivf_sq8_above() -> None:
     small.add(vectors)
     large.add(vectors)
     assert (small.effective_type, large.effective_type) == ("flat", "ivf-sq8")
-    assert large._index.nprobe == sq8_nprobe(large._index.nlist)  # noqa: SLF001
+    assert large._index.nprobe == sq8_nprobe(large._index.nlist)
 
 
 def test_auto_ivf_sq8_finds_the_same_top1_as_flat_on_clustered_data() -> None:
