@@ -163,9 +163,7 @@ class FaissIndex:
         if not len(self):
             return np.zeros((0, self._dim), dtype=np.float32)
         if self.effective_type in ("ivf", "ivf-sq8"):
-            if self.mmapped:  # a direct map is written into the index; not into a read-only map
-                raise IndexMismatchError("vectors of a memory-mapped IVF index cannot be listed")
-            self._index.make_direct_map()
+            self._index.make_direct_map()  # kept in RAM: works on a memory-mapped index too
         return np.asarray(self._index.reconstruct_n(0, len(self)), dtype=np.float32)
 
     def save(self, path: Path) -> None:

@@ -148,3 +148,12 @@ def test_a_large_flat_index_under_auto_is_a_mismatch_naming_both_fixes(tmp_path:
     message = str(error.value)
     assert "'ivf-sq8' at 2,100 chunks" in message
     assert "RAG_INDEX_TYPE=flat" in message and "rag ingest --rebuild" in message
+
+
+def test_vectors_of_a_memory_mapped_ivf_sq8_come_back_within_its_8_bit_precision(tmp_path: Path) -> None:
+    vectors = clustered(3000, 16)
+    index = FaissIndex(16, "ivf-sq8")
+    index.add(vectors)
+    index.save(tmp_path / "v.faiss")
+    mapped = FaissIndex.load(tmp_path / "v.faiss", index_type="ivf-sq8", mmap="on")
+    np.testing.assert_allclose(mapped.reconstruct_all(), vectors, atol=0.02)
