@@ -25,6 +25,7 @@ from rag.errors import (
     IndexMismatchError,
     IndexMissingError,
 )
+from rag.index.choice import structure
 from rag.index.embed_cache import EmbeddingCache, cache_dir, text_key
 from rag.index.faiss_store import FaissIndex
 from rag.index.manifest import check_manifest, make_manifest
@@ -269,6 +270,8 @@ def _check_consistent(
         problems.append(f"{len(vectors)} vectors, {len(chunks)} chunks, manifest says {manifest.n_chunks}")
     if vectors.dim != manifest.dim:
         problems.append(f"vector dimension {vectors.dim}, manifest says {manifest.dim}")
+    if manifest.vector_index and structure(vectors.effective_type) != structure(manifest.vector_index):
+        problems.append(f"vector index {vectors.effective_type!r}, manifest says {manifest.vector_index!r}")
     if {doc.id: doc.content_hash for doc in documents} != manifest.documents:
         problems.append("documents differ from the manifest")
     try:

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from rag.config import Settings
-from rag.errors import IndexMismatchError
+from rag.errors import IndexCorruptError, IndexMismatchError
 from rag.index import choice
 from rag.index.faiss_store import FaissIndex, sq8_nprobe
 from rag.index.store import MANIFEST, build_index, load_index, save_index
@@ -157,3 +157,10 @@ def test_vectors_of_a_memory_mapped_ivf_sq8_come_back_within_its_8_bit_precision
     index.save(tmp_path / "v.faiss")
     mapped = FaissIndex.load(tmp_path / "v.faiss", index_type="ivf-sq8", mmap="on")
     np.testing.assert_allclose(mapped.reconstruct_all(), vectors, atol=0.02)
+
+
+def test_a_vector_file_of_another_type_than_the_manifest_says_is_corrupt(tmp_path: Path) -> None:
+    folder = _saved(tmp_path)
+    _rewrite_manifest(folder, vector_index="hnsw")
+    with pytest.raises(IndexCorruptError, match="manifest says 'hnsw'"):
+        load_index(make_settings(tmp_path, index_type="hnsw"), CountingEmbedder())
