@@ -153,7 +153,13 @@ class FaissIndex:
             return np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.int64)
         if self.effective_type == "hnsw":
             self._index.hnsw.efSearch = max(HNSW_EF_SEARCH, 2 * k)
-        scores, positions = self._index.search(matrix[:1], k)
+        params = None
+        if k == len(self) and self.effective_type in ("ivf", "ivf-sq8"):
+            # Every vector asked for (a filtered search ranks them all): probe every list, or
+            # the vectors outside the usual few would be missing.
+            params = faiss.SearchParametersIVF()
+            params.nprobe = int(self._index.nlist)
+        scores, positions = self._index.search(matrix[:1], k, params=params)
         found = positions[0] >= 0  # approximate indexes pad with -1 when they find fewer
         return scores[0][found].astype(np.float32), positions[0][found].astype(np.int64)
 

@@ -164,3 +164,14 @@ def test_a_vector_file_of_another_type_than_the_manifest_says_is_corrupt(tmp_pat
     _rewrite_manifest(folder, vector_index="hnsw")
     with pytest.raises(IndexCorruptError, match="manifest says 'hnsw'"):
         load_index(make_settings(tmp_path, index_type="hnsw"), CountingEmbedder())
+
+
+@pytest.mark.parametrize("index_type", ["ivf", "ivf-sq8"])
+def test_asking_an_ivf_index_for_every_vector_returns_every_vector(index_type: str) -> None:
+    """A filtered search ranks all vectors: the lists outside nprobe must be searched too."""
+    vectors = clustered(3000, 16)
+    index = FaissIndex(16, index_type)  # type: ignore[arg-type]
+    index.add(vectors)
+    assert len(index.search(vectors[0], 100)[1]) == 100
+    _, positions = index.search(vectors[0], len(index))
+    assert sorted(positions.tolist()) == list(range(3000))
