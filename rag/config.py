@@ -61,7 +61,7 @@ class Settings(BaseSettings):
     # Vector index (rag/index/choice.py; docs/SCALE.md). "auto": exact search (flat) up to
     # auto_flat_max_chunks chunks, IVF over 8-bit codes (ivf-sq8) above; the others force a type.
     index_type: Literal["auto", "flat", "hnsw", "ivf", "ivf-sq8"] = "auto"
-    auto_flat_max_chunks: int = Field(default=100_000, ge=0)
+    auto_flat_max_chunks: int = Field(default=50_000, ge=0)
     # Open the saved vector index memory-mapped: "auto" when it is larger than half the available
     # RAM, "on"/"off" always/never (a mapped index reads its pages from disk as searches need them).
     index_mmap: Literal["auto", "on", "off"] = "auto"

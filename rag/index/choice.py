@@ -2,8 +2,8 @@
 
 Pure decisions, without FAISS: the manifest check and the settings use them too.
 - "auto" is exact search (flat) up to `flat_max` chunks and IVF over 8-bit codes (ivf-sq8)
-  above: at a million chunks flat search needs ~3 GB and ~0.1 s a query on one core, ivf-sq8 a
-  quarter of the RAM and a few ms at recall@10 >= .95 (BENCHMARKS.md, "A million chunks").
+  above: at a million chunks flat search needs 3 GB and ~0.15-0.3 s a query on one core, ivf-sq8
+  a quarter of the RAM and a few ms at recall@10 >= .95 (BENCHMARKS.md, "A million chunks").
 - An IVF type over fewer than IVF_MIN_VECTORS vectors cannot be trained reliably: it stays flat.
 """
 
@@ -14,9 +14,10 @@ from typing import Literal
 IndexType = Literal["auto", "flat", "hnsw", "ivf", "ivf-sq8"]
 MmapMode = Literal["auto", "on", "off"]
 IVF_MIN_VECTORS = 2048  # FAISS wants ~39 training points per list; sqrt(n) lists needs n >= 1521
-# Flat search time grows with n: ~0.1 ms per 1,000 vectors of 768 dims on one core (BENCHMARKS.md,
-# "A million chunks"), so ~10 ms a query here, where ivf-sq8 stays near 1 ms.
-AUTO_FLAT_MAX = 100_000
+# Flat search time grows with n: p50 ~0.14 ms and p95 ~0.25-0.3 ms per 1,000 vectors of 768 dims
+# on one core (BENCHMARKS.md, "A million chunks"), so a p95 of ~15 ms at 50k, where ivf-sq8 stays
+# near 1 ms; training an IVF on 50k vectors takes seconds.
+AUTO_FLAT_MAX = 50_000
 MMAP_RAM_SHARE = 0.5  # mmap "auto": map a file larger than this share of the available RAM
 
 

@@ -1,11 +1,12 @@
 """FaissIndex: the VectorIndex over chunk vectors, backed by FAISS (inner product = cosine here).
 
 - auto:    the default. Exact search (flat) up to `flat_max` vectors, IVF with 8-bit scalar
-           quantisation (ivf-sq8) above: at a million chunks flat search takes ~0.1 s a query and
-           3 GB of RAM, ivf-sq8 a few ms and a quarter of it (BENCHMARKS.md, "A million chunks").
+           quantisation (ivf-sq8) above: at a million chunks flat search takes ~0.15-0.3 s a query
+           and 3 GB of RAM, ivf-sq8 a few ms and a quarter of it (BENCHMARKS.md, "A million chunks").
            Chosen from the number of vectors of the first `add` (a build adds them all at once).
 - flat:    exact search (IndexFlatIP).
-- hnsw:    graph search (IndexHNSWFlat); fast, but keeps every float (no RAM saving) and builds slowly.
+- hnsw:    graph search (IndexHNSWFlat); fast, but keeps every float (no RAM saving) and builds
+           slowly (hours at a million chunks on one core).
 - ivf:     inverted lists over full vectors (IndexIVFFlat).
 - ivf-sq8: inverted lists over 8-bit codes (IndexIVFScalarQuantizer), 4 bytes per float saved.
 IVF types are trained at the first `add`; below IVF_MIN_VECTORS training is unreliable, so the
@@ -38,11 +39,12 @@ __all__ = ["IVF_MIN_VECTORS", "FaissIndex", "IndexType", "MmapMode"]
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 80
 HNSW_EF_SEARCH = 64
-# ivf-sq8: 4*sqrt(n) lists, probing SQ8_NPROBE_SHARE of them (at least SQ8_MIN_NPROBE). The
-# benchmark reached recall@10 >= .95 with far fewer at a million chunks; the margin is for real
-# corpora, whose vectors spread more than the synthetic one (BENCHMARKS.md, "A million chunks").
+# ivf-sq8: 4*sqrt(n) lists, probing SQ8_NPROBE_SHARE of them (at least SQ8_MIN_NPROBE). At a
+# million chunks (4,000 lists) the benchmark reached recall@10 >= .95 with 8; the app probes 20,
+# a margin for real corpora, whose vectors spread more than the synthetic one (BENCHMARKS.md, "A
+# million chunks"). An earlier run probing 40 gained .01 recall over 8 for a p95 of 20 ms.
 SQ8_LISTS_PER_SQRT = 4
-SQ8_NPROBE_SHARE = 0.01
+SQ8_NPROBE_SHARE = 0.005
 SQ8_MIN_NPROBE = 16
 TRAINING_PER_LIST = 40  # k-means sample per list: FAISS asks >= 39; more only slows training
 _DEFERRED = ("auto", "ivf", "ivf-sq8")  # built at the first add, when the vectors are known
