@@ -42,7 +42,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import scale_data as data  # noqa: E402
 from benchmd import write_section  # noqa: E402
-from scale_report import SECTION, render  # noqa: E402
+from scale_report import SECTION, Run, render  # noqa: E402
 
 from rag.index import faiss_store as fs  # noqa: E402
 
@@ -206,28 +206,6 @@ def extrapolated(row: dict[str, Any], n_full: int) -> dict[str, Any]:
         "measured_at": n, "build_s_at_n": row["build_s"] * factor,
         "disk_bytes_at_n": row["disk_bytes"] * n_full / n,
     }  # fmt: skip
-
-
-class Run:
-    """The results file, rewritten after every step, and the section rendered from it."""
-
-    def __init__(self, path: Path, output: str, meta: dict[str, Any], resume: bool) -> None:
-        self.path, self.output = path, output
-        old = json.loads(path.read_text()) if resume and path.exists() else {}
-        same = old.get("meta", {}).get("chunks") == meta["chunks"]
-        self.results: dict[str, Any] = old if same else {"meta": meta, "rows": {}}
-
-    def has(self, name: str) -> bool:
-        return name in self.results["rows"]
-
-    def put(self, name: str, row: dict[str, Any]) -> None:
-        self.results["rows"][name] = row
-        self.path.write_text(json.dumps(self.results, indent=1))
-        body = render(self.results)
-        if self.output == "-":
-            print(body)
-        else:
-            write_section(Path(self.output), SECTION, body)
 
 
 def ground_truth(vectors: np.ndarray, queries: np.ndarray) -> tuple[np.ndarray, dict[str, float]]:
