@@ -91,7 +91,8 @@ def _notes(rows: dict[str, Any]) -> list[str]:
         recalls, per_vector = [point[1] for point in pq["sweep"]], pq["disk_bytes"] / pq["n"]
         notes.append(
             f"ivf-pq ({per_vector:.0f} bytes a vector on disk) shares ivf-sq8's coarse centroids (its build "
-            f"time excludes their training); its recall@10 stays within {min(recalls):.3f}-{max(recalls):.3f} (nprobe "
+            f"time excludes their training); its recall@10 stays within "
+            f"{min(recalls):.3f}-{max(recalls):.3f} (nprobe "
             f"{pq['sweep'][0][0]} to {pq['sweep'][-1][0]}): the 8-dimension product codes lose neighbours "
             "that re-ranking over the full vectors (3 GB at a million) would recover."
         )
