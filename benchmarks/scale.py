@@ -10,9 +10,10 @@ Ground truth: exact inner-product search (IndexFlatIP) over the same vectors. Pe
 - memory-mapped: the saved file evicted from the page cache (fadvise), opened with FAISS's mmap
   flag, RSS growth, p95 of a first pass over the queries (cold: pages come from disk) and of a
   second pass over the same queries (warm).
-HNSW builds take hours at a million on one core: they are measured at --hnsw-chunks and the
-build time and RAM extrapolated (n log n and linear), marked as such.
-Results go to a JSON file after every step (--resume skips what it holds) and the section
+HNSW can be built smaller (--hnsw-chunks) when a full-size build would take too long: its build
+time and RAM are then extrapolated (n log n and linear), marked as such.
+Results go to a JSON file after every step (--resume skips what it holds, except the rows named
+by --redo and ivf-sq8, which hybrid search needs built) and the section
 "A million chunks" of BENCHMARKS.md is rewritten from it.
 
     .venv/bin/python benchmarks/scale.py [--chunks 1000000] [--queries 300] [--output BENCHMARKS.md]
@@ -252,7 +253,7 @@ def dense_candidates(run: Run, args: argparse.Namespace, corpus: Any, workdir: P
 
 
 def hnsw_candidates(run: Run, args: argparse.Namespace, corpus: Any, workdir: Path) -> None:
-    n = min(args.hnsw_chunks, len(corpus.vectors))
+    n = min(args.hnsw_chunks or len(corpus.vectors), len(corpus.vectors))
     subset = corpus.vectors[:n]
     truth, _ = ground_truth(subset, corpus.queries)
     for name, sq8 in (("hnsw", False), ("hnsw-sq8", True)):
@@ -272,11 +273,14 @@ def main() -> None:
     )
     parser.add_argument("--chunks", type=int, default=1_000_000)
     parser.add_argument("--queries", type=int, default=300)
-    parser.add_argument("--hnsw-chunks", type=int, default=100_000, help="HNSW is built at this size")
+    parser.add_argument(
+        "--hnsw-chunks", type=int, default=None, help="build HNSW smaller (default: --chunks)"
+    )
     parser.add_argument("--skip-hnsw-sq8", action="store_true")
     parser.add_argument("--seed-index", type=Path, default=ROOT / ".rag" / "index")
     parser.add_argument("--results", type=Path, default=Path(tempfile.gettempdir()) / "scale.json")
     parser.add_argument("--resume", action="store_true", help="skip the candidates --results holds")
+    parser.add_argument("--redo", default="", help="with --resume: comma-separated rows to measure again")
     parser.add_argument("--output", default=str(ROOT / "BENCHMARKS.md"), help="'-' prints only")
     parser.add_argument("--render-only", action="store_true", help="write the section from --results")
     args = parser.parse_args()
@@ -288,7 +292,7 @@ def main() -> None:
     ram_gb = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") / 2**30
     meta = {"chunks": args.chunks, "queries": args.queries, "date": date.today().isoformat(),
             "load_before": os.getloadavg()[0], "ram_total_gb": ram_gb}  # fmt: skip
-    run = Run(args.results, args.output, meta, args.resume)
+    run = Run(args.results, args.output, meta, args.resume, tuple(filter(None, args.redo.split(","))))
     corpus = data.build_corpus(data.load_seeds(args.seed_index), args.chunks, args.queries, log)
     run.results["meta"]["dim"] = int(corpus.vectors.shape[1])
     with tempfile.TemporaryDirectory(prefix="scale-", dir=args.results.parent) as work:

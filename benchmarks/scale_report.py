@@ -4,6 +4,8 @@ chunks" section of BENCHMARKS.md rendered from them."""
 from __future__ import annotations
 
 import json
+import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -154,6 +156,16 @@ def render(results: dict[str, Any]) -> str:
     )
     body = [head, "", goals, "", *_dense_table(rows, n), *_text_table(rows), ""]
     body += [f"- {note}" for note in _notes(rows)]
+    runs: dict[str, list[str]] = {}
+    for name, row in rows.items():
+        if name != "done":
+            runs.setdefault(row.get("run", "?"), []).append(name)
+    if len(runs) > 1:
+        body.append(
+            "- Measured in more than one run of the same corpus and queries (`--resume --redo`): "
+            + "; ".join(f"{', '.join(names)} at {stamp}" for stamp, names in runs.items())
+            + "."
+        )
     if "done" in rows:
         body.append(f"- Peak RSS of the whole run: {rows['done']['peak_rss_mb'] / 1024:.1f} GB.")
     return "\n".join(body) + "\n"
@@ -162,17 +174,23 @@ def render(results: dict[str, Any]) -> str:
 class Run:
     """The results file, rewritten after every step, and the section rendered from it."""
 
-    def __init__(self, path: Path, output: str, meta: dict[str, Any], resume: bool) -> None:
+    def __init__(
+        self, path: Path, output: str, meta: dict[str, Any], resume: bool, redo: tuple[str, ...] = ()
+    ) -> None:
         self.path, self.output = path, output
         old = json.loads(path.read_text()) if resume and path.exists() else {}
         same = old.get("meta", {}).get("chunks") == meta["chunks"]
         self.results: dict[str, Any] = old if same else {"meta": meta, "rows": {}}
+        for name in redo:
+            self.results["rows"].pop(name, None)
+        # Which run measured a row: a resumed run says so in the section.
+        self.stamp = f"{time.strftime('%H:%M UTC', time.gmtime())}, load {os.getloadavg()[0]:.2f}"
 
     def has(self, name: str) -> bool:
         return name in self.results["rows"]
 
     def put(self, name: str, row: dict[str, Any]) -> None:
-        self.results["rows"][name] = row
+        self.results["rows"][name] = row | {"run": self.stamp}
         self.path.write_text(json.dumps(self.results, indent=1))
         body = render(self.results)
         if self.output == "-":

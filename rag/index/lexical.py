@@ -57,8 +57,8 @@ class LexicalIndex:
         if not known:
             return np.zeros(self._size, dtype=np.float32)
         try:
-            return np.asarray(self._bm25.get_scores(known), dtype=np.float32)
-        except (IndexError, ValueError) as exc:
+            return _summed_scores(self._bm25.scores, known)
+        except (IndexError, KeyError, ValueError) as exc:
             raise IndexCorruptError(
                 f"the lexical index is inconsistent ({exc}); run 'rag ingest --rebuild'"
             ) from exc
@@ -72,6 +72,36 @@ class LexicalIndex:
             mask = np.zeros_like(scores, dtype=bool)
             mask[np.fromiter(allowed, dtype=np.int64)] = True
             scores = np.where(mask, scores, 0.0)
-        candidates = np.flatnonzero(scores > 0)
-        order = candidates[np.argsort(-scores[candidates], kind="stable")][:k]
-        return [(int(i), float(scores[i])) for i in order]
+        return [(int(i), float(scores[i])) for i in top_positions(scores, k)]
+
+
+def top_positions(scores: npt.NDArray[np.float32], k: int) -> npt.NDArray[np.intp]:
+    """Positions of the k best positive scores, best first, ties by position. Sorts only the
+    candidates at or above the k-th best score: a frequent word can give half a million
+    chunks a score, and sorting them all cost ~40 ms a query at a million chunks."""
+    candidates = np.flatnonzero(scores > 0)
+    if k <= 0 or not len(candidates):
+        return candidates[:0]
+    values = scores[candidates]
+    if len(candidates) > k:
+        kth = np.partition(values, len(values) - k)[len(values) - k]
+        keep = values >= kth  # ties with the k-th score stay, so the cut is by position
+        candidates, values = candidates[keep], values[keep]
+    return candidates[np.argsort(-values, kind="stable")][:k]
+
+
+def _summed_scores(index: dict[str, object], token_ids: list[int]) -> npt.NDArray[np.float32]:
+    """BM25 score of every chunk for these tokens, from bm25s's precomputed per-token scores (a
+    sparse matrix: token -> (chunk, score)). bm25s's own get_scores adds them with np.add.at,
+    which took ~100 ms at a million chunks; within one token a chunk appears once, so plain
+    fancy-index addition is the same sum."""
+    data = np.asarray(index["data"])
+    indices = np.asarray(index["indices"])
+    indptr = np.asarray(index["indptr"])
+    scores = np.zeros(int(index["num_docs"]), dtype=np.float32)  # type: ignore[call-overload]
+    for token in token_ids:
+        if not 0 <= token < len(indptr) - 1:
+            raise ValueError(f"token id {token} is not in the index")
+        start, end = int(indptr[token]), int(indptr[token + 1])
+        scores[indices[start:end]] += data[start:end]
+    return scores
