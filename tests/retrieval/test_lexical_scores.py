@@ -10,7 +10,18 @@ from rag.errors import IndexCorruptError
 from rag.index.lexical import LexicalIndex, top_positions
 from rag.types import Chunk
 
-WORDS = "navo kernwapens oefening afschrikking oekraine hulp wapens brussel top akkoord".split()
+WORDS = [
+    "navo",
+    "kernwapens",
+    "oefening",
+    "afschrikking",
+    "oekraine",
+    "hulp",
+    "wapens",
+    "brussel",
+    "top",
+    "akkoord",
+]
 
 
 def _chunks(n: int, seed: int = 0) -> list[Chunk]:
@@ -36,7 +47,7 @@ def index() -> LexicalIndex:
     "query", ["navo kernwapens", "oefening", "hulp aan oekraine top", "brussel akkoord navo"]
 )
 def test_scores_equal_bm25s_own(index: LexicalIndex, query: str) -> None:
-    bm25 = index._bm25  # noqa: SLF001 - the reference implementation
+    bm25 = index._bm25
     assert bm25 is not None
     ids = bm25.get_tokens_ids(index.analyse_query(query, "nl"))
     expected = np.asarray(bm25.get_scores(ids), dtype=np.float32)
@@ -60,7 +71,7 @@ def test_no_positive_score_returns_nothing() -> None:
 def test_a_token_id_outside_the_index_is_reported_as_corrupt() -> None:
     index = LexicalIndex()
     index.build(_chunks(20))
-    bm25 = index._bm25  # noqa: SLF001
+    bm25 = index._bm25
     assert bm25 is not None
     size = len(bm25.scores["indptr"]) - 1
     bm25.vocab_dict = {**bm25.vocab_dict, "spook": size + 5}  # a vocabulary that outgrew its scores
