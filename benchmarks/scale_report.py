@@ -135,39 +135,50 @@ def _text_table(rows: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _runs(rows: dict[str, Any]) -> dict[str, list[str]]:
+    """Row names by the run that measured them (start time and load average)."""
+    runs: dict[str, list[str]] = {}
+    for name, row in rows.items():
+        if name != "done":
+            runs.setdefault(row.get("run", "?"), []).append(name)
+    return runs
+
+
+def _head(meta: dict[str, Any], runs: dict[str, list[str]]) -> str:
+    near = meta.get("neighbours", {})
+    if len(runs) > 1:
+        load = "Rows from " + "; ".join(
+            f"{', '.join(names)}: run at {stamp}" for stamp, names in runs.items()
+        )
+        load += " (same corpus and queries; `--resume --redo`)"
+    else:
+        load = f"Load average {meta['load_before']:.2f} before"
+        load += (
+            f", {meta['load_after']:.2f} after; {meta['minutes']:.0f} minutes" if "load_after" in meta else ""
+        )
+    return (
+        f"Measured {meta['date']} with `benchmarks/scale.py`: {meta['chunks']:,} synthetic chunks of "
+        f"{meta['dim']} dims grown from the seed index's real vectors (`benchmarks/scale_data.py`), "
+        f"{meta['queries']} queries, median cosine of a query's nearest neighbour "
+        f"{near.get('top1_cos_p50', 0):.3f} and of its 10th {near.get('top10_cos_p50', 0):.3f}. One thread, "
+        f"one query at a time (k=20); recall@10 against exact search. {load}; "
+        f"{meta['ram_total_gb']:.0f} GB RAM, 2 cores shared with other work."
+    )
+
+
 def render(results: dict[str, Any]) -> str:
     meta, rows = results["meta"], results["rows"]
-    n = meta["chunks"]
-    near = meta.get("neighbours", {})
-    head = (
-        f"Measured {meta['date']} with `benchmarks/scale.py`: {n:,} synthetic chunks of {meta['dim']} dims "
-        f"grown from the seed index's real vectors (`benchmarks/scale_data.py`), {meta['queries']} "
-        f"queries, median cosine of a query's nearest neighbour {near.get('top1_cos_p50', 0):.3f} and of "
-        f"its 10th {near.get('top10_cos_p50', 0):.3f}. One thread, one query at a time (k=20); recall@10 "
-        f"against exact search. Load average {meta['load_before']:.2f} before"
-        + (f", {meta['load_after']:.2f} after; {meta['minutes']:.0f} minutes" if "load_after" in meta else "")
-        + f"; {meta['ram_total_gb']:.0f} GB RAM, 2 cores shared with other work."
-    )
     goals = (
         f"Goals at 1M: dense p95 <= {GOALS['p95_ms']:.0f} ms, recall@10 >= {GOALS['recall']}, vector-index "
         f"RAM <= {GOALS['ram_gb']:.0f} GB; hybrid p95 <= {GOALS['hybrid_p95_ms']:.0f} ms. The RAM of an "
         "index is the size of its saved file (what FAISS holds); mmap columns: the file evicted from the "
         "page cache, opened memory-mapped, every query once (cold) and once more (warm)."
     )
-    body = [head, "", goals, "", *_dense_table(rows, n), *_text_table(rows), ""]
+    head = _head(meta, _runs(rows))
+    body = [head, "", goals, "", *_dense_table(rows, meta["chunks"]), *_text_table(rows), ""]
     body += [f"- {note}" for note in _notes(rows)]
-    runs: dict[str, list[str]] = {}
-    for name, row in rows.items():
-        if name != "done":
-            runs.setdefault(row.get("run", "?"), []).append(name)
-    if len(runs) > 1:
-        body.append(
-            "- Measured in more than one run of the same corpus and queries (`--resume --redo`): "
-            + "; ".join(f"{', '.join(names)} at {stamp}" for stamp, names in runs.items())
-            + "."
-        )
     if "done" in rows:
-        body.append(f"- Peak RSS of the whole run: {rows['done']['peak_rss_mb'] / 1024:.1f} GB.")
+        body.append(f"- Peak RSS of the last run: {rows['done']['peak_rss_mb'] / 1024:.1f} GB.")
     return "\n".join(body) + "\n"
 
 
