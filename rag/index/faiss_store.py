@@ -38,7 +38,9 @@ __all__ = ["IVF_MIN_VECTORS", "FaissIndex", "IndexType", "MmapMode"]
 
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 80
-HNSW_EF_SEARCH = 64
+# At a million chunks HNSW needed efSearch 256 for recall@10 >= .95 (64 gave .86), at 1.6 ms p95
+# (BENCHMARKS.md, "A million chunks"); small graphs pay little for the wider search.
+HNSW_EF_SEARCH = 256
 # ivf-sq8: 4*sqrt(n) lists, probing SQ8_NPROBE_SHARE of them (at least SQ8_MIN_NPROBE). At a
 # million chunks (4,000 lists) the benchmark reached recall@10 >= .95 with 8; the app probes 20,
 # a margin for real corpora, whose vectors spread more than the synthetic one (BENCHMARKS.md, "A
