@@ -95,8 +95,9 @@ def _choice_note(rows: dict[str, Any], n_full: int) -> list[str]:
         f"{rows[n]['mmap']['cold_p95_ms']:.0f} ms"
         for n in ("ivf-sq8", *others)
     )
+    verb = "meets" if len(others) == 1 else "meet"
     return [
-        f"{' and '.join(others)} {'meets' if len(others) == 1 else 'meet'} the dense goals too; `auto` takes ivf-sq8 for the build time (every "
+        f"{' and '.join(others)} {verb} the dense goals too; `auto` takes ivf-sq8 for the build time (every "
         "ingest rebuilds the vector index), the RAM and the cold start of a memory-mapped index: "
         f"{compared}. With BM25 in the same query, the few ms of dense search between them do not count."
     ]
