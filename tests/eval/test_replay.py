@@ -32,7 +32,8 @@ def test_a_replayed_run_gives_the_recorded_answers_without_the_model(tmp_path: P
     asked = [r for r in recorded.items if r.answer is not None and r.answer.citations]
     assert asked and len(replay.replayed) >= len(asked)
     assert replay.misses == []
-    assert [r.answer.text for r in again.items if r.answer] == [r.answer.text for r in recorded.items if r.answer]
+    texts = [r.answer.text for r in again.items if r.answer]
+    assert texts == [r.answer.text for r in recorded.items if r.answer]
     assert again.summary.key_fact_recall == recorded.summary.key_fact_recall
 
 
@@ -73,5 +74,5 @@ def test_a_refusal_made_before_the_model_was_asked_is_not_replayed() -> None:
 def test_an_unreadable_report_names_the_file(tmp_path: Path) -> None:
     bad = tmp_path / "report.json"
     bad.write_text("{not json", encoding="utf-8")
-    with pytest.raises(ConfigError, match="report.json"):
+    with pytest.raises(ConfigError, match=r"report\.json"):
         load_recorded(bad)
