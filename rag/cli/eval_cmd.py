@@ -137,6 +137,8 @@ def evaluate(settings: Settings, options: EvalOptions) -> EvalRun:
         support_threshold=options.support_threshold,
         gold_paths=[str(p) for p in options.gold],
     )
+    if options.replay is not None:
+        run = run.model_copy(update={"replayed_from": str(options.replay)})
     print_summary(run, write_report(run, options.out, baseline))
     if replaying is not None:
         console.print(
