@@ -1,0 +1,224 @@
+"""`rag ingest --ray auto|ADDRESS`: read, clean, chunk and embed the corpus as a Ray Data pipeline,
+and save the result as index shards (rag/index/shards.py) that `rag chat`, `answer()`, `rag ask`
+and `rag search` load as one index.
+
+    corpus files (this process) -> ReadAndChunk (actors) -> EmbedChunks (actors, one model each)
+        -> rows back here, put in corpus order -> shards by document id -> saved atomically
+
+The same code runs on a laptop (`auto`: a local Ray) and on a cluster (its address). Every
+worker reads the files by the path this process gives, so on a cluster the corpus folder must be
+at the same path on every machine (a shared or copied folder), and the models must be assembled
+on every machine (`rag setup`). The result equals `rag ingest`'s index chunk for chunk.
+
+Like `rag ingest`, an unchanged corpus is not processed again: when every file's bytes, the
+model and the chunker settings match the saved index, it says "up to date" (`--rebuild` forces).
+Vectors of text embedded before come from each worker machine's embedding cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+import warnings
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from rich.progress import Progress
+
+from rag.config import Settings
+from rag.corpus import CorpusLoad, SkippedFile
+from rag.corpus.load import corpus_files, document_ids
+from rag.embedders import Embedder, create_embedder
+from rag.errors import ConfigError, CorpusError, RagError
+from rag.index.ingest import IngestResult, compare, extraction_cache, ingest_corpus
+from rag.index.manifest import check_manifest
+from rag.index.persist import check_writable
+from rag.index.ray_session import ray_session
+from rag.index.ray_workers import EmbedChunks, ReadAndChunk, decode_chunks, worker_fields
+from rag.index.shards import save_sharded, shard_count
+from rag.index.store import BuildStats, read_manifest, read_saved
+from rag.types import Chunk, Document
+
+Row = dict[str, Any]
+MAX_BLOCKS = 256  # files are handed out in up to this many blocks: small enough to balance the workers
+DOCUMENTS_PER_BATCH = 4  # documents whose chunks one embedding call takes together
+_WRITABLE = "set RAG_DATA_DIR to a writable folder, or make this one writable (chmod u+w)"
+
+
+def ingest_on_ray(
+    settings: Settings, address: str, *, rebuild: bool = False, progress: bool = False, shards: int = 0
+) -> IngestResult:
+    """Bring the index in `settings.index_dir` up to date with `settings.corpus_dir` on Ray.
+
+    `address`: 'auto' or a cluster address (HOST:6379, ray://HOST:10001). `shards`: the shard
+    count (0: settings.shard_count, whose 0 means one shard per 200,000 chunks)."""
+    started = time.perf_counter()
+    files, left_out = corpus_files(settings.corpus_dir)
+    problems = [skip for skip in left_out if skip.problem]
+    if settings.strict_corpus and problems:
+        raise CorpusError(f"{problems[0].reason} (strict mode: fix or remove it)")
+    if not files:  # nothing to spread out: the single-process rules for an empty folder apply
+        return ingest_corpus(settings, rebuild=rebuild, progress=progress)
+    embedder = create_embedder(settings)  # its name and fingerprint; the model is not loaded here
+    relative = [path.relative_to(settings.corpus_dir).as_posix() for path in files]
+    ids = document_ids(relative)
+    saved = read_saved(settings, embedder)
+    if not rebuild and saved is not None and _unchanged(settings, embedder, files, relative, ids):
+        load = CorpusLoad(documents=tuple(saved.documents), skipped=tuple(left_out))
+        return IngestResult(load, saved.chunks, True, None, settings.index_dir, _since(started))
+    check_writable(settings.index_dir, _WRITABLE)  # before any embedding: fail in a second
+    items = [
+        {"order": n, "path": str(path.resolve()), "rel": rel, "doc_id": ids[rel]}
+        for n, (path, rel) in enumerate(zip(files, relative, strict=True))
+    ]
+    with ray_session(address, cpus=settings.ray_cpus) as ray:
+        rows = _run(ray, settings, items, progress, local=address == "auto")
+    pipeline = _since(started)
+    documents, chunks, vectors, skipped, embedded = _assemble(rows)
+    if settings.strict_corpus and skipped:
+        raise CorpusError(f"{skipped[0].reason} (strict mode: fix or remove it)")
+    if not documents:
+        reasons = "; ".join(skip.reason for skip in skipped)
+        raise CorpusError(f"corpus folder {settings.corpus_dir} has no usable documents ({reasons})")
+    _save(
+        settings,
+        embedder,
+        documents,
+        chunks,
+        vectors,
+        shard_count(len(chunks), shards or settings.shard_count),
+    )
+    load = CorpusLoad(
+        documents=tuple(documents), skipped=tuple(sorted([*left_out, *skipped], key=lambda s: s.path))
+    )
+    stats = BuildStats(
+        embedded=embedded, reused=len(chunks) - embedded, seconds=pipeline, embed_seconds=pipeline
+    )
+    changes = compare(saved.documents if saved else [], documents)
+    timings = {"ray": pipeline, "save": _since(started) - pipeline}
+    return IngestResult(load, chunks, False, stats, settings.index_dir, _since(started), changes, timings)
+
+
+def _since(started: float) -> float:
+    return time.perf_counter() - started
+
+
+def _unchanged(
+    settings: Settings, embedder: Embedder, files: list[Path], relative: list[str], ids: dict[str, str]
+) -> bool:
+    """True when the live index holds exactly these files' bytes, built with these settings."""
+    try:
+        manifest = read_manifest(settings.index_dir)
+        check_manifest(manifest, settings, embedder, directory=settings.index_dir, check_dim=False)
+    except RagError:
+        return False
+    hashes = {
+        ids[rel]: hashlib.sha256(path.read_bytes()).hexdigest()
+        for path, rel in zip(files, relative, strict=True)
+    }
+    return hashes == manifest.documents
+
+
+def _run(ray: Any, settings: Settings, items: list[Row], progress: bool, *, local: bool) -> list[Row]:
+    """The pipeline, its rows collected as they come (any order)."""
+    workers = max(1, int(ray.cluster_resources().get("CPU", 1)))
+    fields = worker_fields(settings)
+    cache = str(extraction_cache(settings).directory.resolve())
+    # At most one actor per CPU in each stage, one CPU each (and one model thread). On a cluster
+    # Ray restarts the actors of a lost machine; a local actor that dies is a bug to see at once
+    # (and without restarts Ray does not print its C++ warning about restarting them).
+    options: dict[str, Any] = {
+        "compute": ray.data.ActorPoolStrategy(min_size=1, max_size=workers),
+        "num_cpus": 1,
+    }
+    if local:
+        options["max_restarts"] = 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # max_restarts goes in **ray_remote_args
+        dataset = (
+            ray.data.from_items(items, override_num_blocks=min(len(items), MAX_BLOCKS))
+            .map_batches(
+                ReadAndChunk,
+                fn_constructor_kwargs={"fields": fields, "extraction_cache": cache},
+                batch_size=1,
+                **options,
+            )
+            .map_batches(
+                EmbedChunks,
+                fn_constructor_kwargs={"fields": fields},
+                batch_size=DOCUMENTS_PER_BATCH,
+                **options,
+            )
+        )
+    rows: list[Row] = []
+    with Progress(disable=not progress) as bar:
+        task = bar.add_task(f"Ingesting on Ray ({workers} CPUs)", total=len(items))
+        try:
+            for row in dataset.iter_rows():
+                rows.append(dict(row))
+                bar.advance(task)
+        except Exception as exc:  # a worker's failure arrives wrapped in Ray's exceptions
+            raise _unwrap(exc) from None
+    return rows
+
+
+def _unwrap(exc: BaseException) -> RagError:
+    """The RagError a worker raised (it names the fix), else one naming the Ray failure."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, RagError):
+            return current
+        current = getattr(current, "cause", None) or current.__cause__ or current.__context__
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return ConfigError(
+        f"the Ray pipeline failed ({first}); run again, or without --ray to ingest in this process"
+    )
+
+
+def _assemble(
+    rows: Iterable[Row],
+) -> tuple[list[Document], list[Chunk], npt.NDArray[np.float32], list[SkippedFile], int]:
+    """Documents, chunks and vectors in corpus order (as `rag ingest` orders them)."""
+    documents: list[Document] = []
+    chunks: list[Chunk] = []
+    matrices: list[npt.NDArray[np.float32]] = []
+    skipped: list[SkippedFile] = []
+    embedded = 0
+    dim = 0
+    for row in sorted(rows, key=lambda row: int(row["order"])):
+        if row["skipped"]:
+            skipped.append(SkippedFile(path=str(row["rel"]), reason=str(row["skipped"])))
+            continue
+        documents.append(Document.model_validate_json(row["document"]))
+        own = decode_chunks(str(row["chunks"]))
+        dim = int(row["dim"])
+        matrices.append(np.frombuffer(row["vectors"], dtype=np.float32).reshape(len(own), dim))
+        chunks.extend(own)
+        embedded += int(row["embedded"])
+    vectors = np.concatenate(matrices) if matrices else np.zeros((0, max(dim, 1)), np.float32)
+    return documents, chunks, vectors, skipped, embedded
+
+
+def _save(
+    settings: Settings,
+    embedder: Embedder,
+    documents: list[Document],
+    chunks: list[Chunk],
+    vectors: npt.NDArray[np.float32],
+    count: int,
+) -> None:
+    cache = extraction_cache(settings)  # the documents read now, for the next ingest on this machine
+    for doc in documents:
+        cache.put(doc.path, doc.id, doc)
+    cache.flush()
+    try:
+        save_sharded(settings, embedder, documents, chunks, vectors, count)
+    except OSError as exc:  # the previous index stays as it was: saves are atomic
+        raise ConfigError(
+            f"cannot save the index in {settings.index_dir.absolute()} ({exc.strerror or exc}); {_WRITABLE}"
+        ) from exc
