@@ -38,7 +38,7 @@ from rag.index.manifest import check_manifest
 from rag.index.persist import check_writable
 from rag.index.ray_session import ray_session
 from rag.index.ray_workers import EmbedChunks, ReadAndChunk, decode_chunks, worker_fields
-from rag.index.shards import save_sharded, shard_count
+from rag.index.shards import save_sharded, shard_count, skipped_files
 from rag.index.store import BuildStats, read_manifest, read_saved
 from rag.types import Chunk, Document
 
@@ -65,8 +65,9 @@ def ingest_on_ray(
     embedder = create_embedder(settings)  # its name and fingerprint; the model is not loaded here
     relative = [path.relative_to(settings.corpus_dir).as_posix() for path in files]
     ids = document_ids(relative)
+    by_id = {ids[rel]: path for path, rel in zip(files, relative, strict=True)}
     saved = read_saved(settings, embedder)
-    if not rebuild and saved is not None and _unchanged(settings, embedder, files, relative, ids):
+    if not rebuild and saved is not None and _unchanged(settings, embedder, by_id):
         load = CorpusLoad(documents=tuple(saved.documents), skipped=tuple(left_out))
         return IngestResult(load, saved.chunks, True, None, settings.index_dir, _since(started))
     check_writable(settings.index_dir, _WRITABLE)  # before any embedding: fail in a second
@@ -83,14 +84,9 @@ def ingest_on_ray(
     if not documents:
         reasons = "; ".join(skip.reason for skip in skipped)
         raise CorpusError(f"corpus folder {settings.corpus_dir} has no usable documents ({reasons})")
-    _save(
-        settings,
-        embedder,
-        documents,
-        chunks,
-        vectors,
-        shard_count(len(chunks), shards or settings.shard_count),
-    )
+    unread = _hashes({ids[skip.path]: by_id[ids[skip.path]] for skip in skipped})
+    count = shard_count(len(chunks), shards or settings.shard_count)
+    _save(settings, embedder, (documents, chunks, vectors), count, unread)
     load = CorpusLoad(
         documents=tuple(documents), skipped=tuple(sorted([*left_out, *skipped], key=lambda s: s.path))
     )
@@ -106,20 +102,19 @@ def _since(started: float) -> float:
     return time.perf_counter() - started
 
 
-def _unchanged(
-    settings: Settings, embedder: Embedder, files: list[Path], relative: list[str], ids: dict[str, str]
-) -> bool:
-    """True when the live index holds exactly these files' bytes, built with these settings."""
+def _unchanged(settings: Settings, embedder: Embedder, files: dict[str, Path]) -> bool:
+    """True when the live index was built with these settings from exactly these files' bytes
+    (`files`: document id -> path), counting the files it could not read."""
     try:
         manifest = read_manifest(settings.index_dir)
         check_manifest(manifest, settings, embedder, directory=settings.index_dir, check_dim=False)
-    except RagError:
+        return _hashes(files) == {**manifest.documents, **skipped_files(settings.index_dir)}
+    except (RagError, OSError):
         return False
-    hashes = {
-        ids[rel]: hashlib.sha256(path.read_bytes()).hexdigest()
-        for path, rel in zip(files, relative, strict=True)
-    }
-    return hashes == manifest.documents
+
+
+def _hashes(files: dict[str, Path]) -> dict[str, str]:
+    return {doc_id: hashlib.sha256(path.read_bytes()).hexdigest() for doc_id, path in files.items()}
 
 
 def _run(ray: Any, settings: Settings, items: list[Row], progress: bool, *, local: bool) -> list[Row]:
@@ -207,17 +202,17 @@ def _assemble(
 def _save(
     settings: Settings,
     embedder: Embedder,
-    documents: list[Document],
-    chunks: list[Chunk],
-    vectors: npt.NDArray[np.float32],
+    index: tuple[list[Document], list[Chunk], npt.NDArray[np.float32]],
     count: int,
+    unread: dict[str, str],
 ) -> None:
+    documents, chunks, vectors = index
     cache = extraction_cache(settings)  # the documents read now, for the next ingest on this machine
     for doc in documents:
         cache.put(doc.path, doc.id, doc)
     cache.flush()
     try:
-        save_sharded(settings, embedder, documents, chunks, vectors, count)
+        save_sharded(settings, embedder, documents, chunks, vectors, count, skipped=unread)
     except OSError as exc:  # the previous index stays as it was: saves are atomic
         raise ConfigError(
             f"cannot save the index in {settings.index_dir.absolute()} ({exc.strerror or exc}); {_WRITABLE}"

@@ -74,6 +74,8 @@ def ray_session(address: str, *, cpus: int) -> Iterator[ModuleType]:
     or starts one with `cpus` CPUs; any other address connects to that cluster. A Ray this
     function started or connected to is shut down on leaving."""
     ray = import_ray()
+    if address != "auto":
+        probe(address)
     if ray.is_initialized():  # e.g. a test or a notebook that started Ray itself
         _quiet(ray)
         yield ray
@@ -85,7 +87,6 @@ def ray_session(address: str, *, cpus: int) -> Iterator[ModuleType]:
         except ValueError:  # a Ray started with 'ray start' on this machine: join it as it is
             ray.init(**options)
     else:
-        probe(address)
         try:
             ray.init(address=address.strip(), **options)
         except (ConnectionError, ValueError, RuntimeError) as exc:

@@ -24,16 +24,16 @@ import math
 import secrets
 import shutil
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
-from pydantic import ValidationError
+from pydantic import Field, ValidationError
 
 from rag.config import Settings
 from rag.embedders.base import Embedder
-from rag.errors import IndexCorruptError, IndexEmptyError, IndexMismatchError, IndexMissingError
+from rag.errors import IndexCorruptError, IndexEmptyError, IndexMismatchError, IndexMissingError, RagError
 from rag.index.faiss_store import FaissIndex
 from rag.index.manifest import check_manifest, make_manifest
 from rag.index.persist import current_generation, live_generation, read_json, save_files
@@ -56,6 +56,8 @@ class ShardSet(Frozen):
     count: int  # the modulus of the shard key
     shards: tuple[str, ...]  # the non-empty shards' folder names
     order: tuple[str, ...]  # document ids in corpus order (the unsharded index's order)
+    # id -> sha256 of the files that could not be read: unchanged, they need no new attempt
+    skipped: dict[str, str] = Field(default_factory=dict)
 
 
 def shard_of(doc_id: str, count: int) -> int:
@@ -79,6 +81,8 @@ def save_sharded(
     chunks: Sequence[Chunk],
     vectors: npt.NDArray[np.float32],
     count: int,
+    *,
+    skipped: Mapping[str, str] | None = None,
 ) -> Path:
     """Save documents, chunks and their vectors (rows in chunk order) as `count` shards plus the
     top-level generation naming them. Returns the top-level generation folder."""
@@ -100,7 +104,8 @@ def save_sharded(
             CorpusIndex(manifest, shard_docs, shard_chunks, store), directory / SHARDS_DIR / run / name
         )
         names.append(name)
-    shard_set = ShardSet(run=run, count=count, shards=tuple(names), order=tuple(doc.id for doc in documents))
+    order = tuple(doc.id for doc in documents)
+    shard_set = ShardSet(run=run, count=count, shards=tuple(names), order=order, skipped=dict(skipped or {}))
     whole = make_manifest(settings, embedder, documents, len(chunks), dim=dim)
     folder = save_files(
         directory,
@@ -128,6 +133,14 @@ def prune_runs(directory: Path) -> None:
     for run in root.iterdir():
         if run.name not in named:
             shutil.rmtree(run, ignore_errors=True)
+
+
+def skipped_files(directory: Path) -> dict[str, str]:
+    """The files the live sharded index could not read (id -> sha256); {} for a plain index."""
+    try:
+        return _live(directory)[2].skipped if is_sharded(directory) else {}
+    except RagError:
+        return {}
 
 
 def _read_shard_set(path: Path) -> ShardSet:
