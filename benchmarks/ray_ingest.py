@@ -42,6 +42,13 @@ from rag.index.store import load_index  # noqa: E402
 from rag.retrieval.hybrid import Retriever  # noqa: E402
 
 SECTION = "Ingest on Ray"
+CHOICE = (
+    "The fan-out over the project's own FaissIndex per shard (ShardedVectors) is what `rag chat` uses: "
+    "it costs about what IndexShards does, and each shard stays a FaissIndex of whatever type its size "
+    "chose, which IndexShards would have to unwrap. The lexical leg is one BM25 index over all chunks, "
+    "built at load as for one index: BM25 scores of separate shards are not comparable (each shard "
+    "has its own document frequencies)."
+)
 QUESTIONS = (
     "Waarom plaatst Rusland kernwapens in Belarus?",
     "Wat zei Stoltenberg over kernwapens?",
@@ -159,7 +166,7 @@ def render(args: argparse.Namespace, runs: dict[str, tuple[IngestResult, float]]
     ]
     base = costs["one index"]
     lines += [f"| {name} | {value:.0f} | {value / base:.2f}x |" for name, value in costs.items()]
-    lines.append("")
+    lines += ["", CHOICE, ""]
     return "\n".join(lines)
 
 

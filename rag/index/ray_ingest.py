@@ -21,6 +21,7 @@ import hashlib
 import time
 import warnings
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -56,46 +57,70 @@ def ingest_on_ray(
     `address`: 'auto' or a cluster address (HOST:6379, ray://HOST:10001). `shards`: the shard
     count (0: settings.shard_count, whose 0 means one shard per 200,000 chunks)."""
     started = time.perf_counter()
+    files = _files(settings)
+    if not files.paths:  # nothing to spread out: the single-process rules for an empty folder apply
+        return ingest_corpus(settings, rebuild=rebuild, progress=progress)
+    embedder = create_embedder(settings)  # its name and fingerprint; the model is not loaded here
+    saved = read_saved(settings, embedder)
+    if not rebuild and saved is not None and _unchanged(settings, embedder, files.paths):
+        load = CorpusLoad(documents=tuple(saved.documents), skipped=tuple(files.left_out))
+        return IngestResult(load, saved.chunks, True, None, settings.index_dir, _since(started))
+    check_writable(settings.index_dir, _WRITABLE)  # before any embedding: fail in a second
+    with ray_session(address, cpus=settings.ray_cpus) as ray:
+        rows = _run(ray, settings, files.items(), progress, local=address == "auto")
+    pipeline = _since(started)
+    built = _assemble(rows)
+    _check(settings, built)
+    failed = {skip.path for skip in built.skipped}
+    unread = _hashes(
+        {doc_id: path for doc_id, path in files.paths.items() if files.relative[doc_id] in failed}
+    )
+    _save(settings, embedder, built, shard_count(len(built.chunks), shards or settings.shard_count), unread)
+    skipped = tuple(sorted([*files.left_out, *built.skipped], key=lambda skip: skip.path))
+    load = CorpusLoad(documents=tuple(built.documents), skipped=skipped)
+    n, embedded = len(built.chunks), built.embedded
+    stats = BuildStats(embedded=embedded, reused=n - embedded, seconds=pipeline, embed_seconds=pipeline)
+    changes = compare(saved.documents if saved else [], built.documents)
+    timings = {"ray": pipeline, "save": _since(started) - pipeline}
+    return IngestResult(
+        load, built.chunks, False, stats, settings.index_dir, _since(started), changes, timings
+    )
+
+
+@dataclass(frozen=True)
+class CorpusFiles:
+    paths: dict[str, Path]  # document id -> file, in corpus order
+    relative: dict[str, str]  # document id -> its path in the corpus folder
+    left_out: list[SkippedFile]  # hidden, unsupported: never handed to a worker
+
+    def items(self) -> list[Row]:
+        """The pipeline's input rows: absolute paths, as every worker must find the files."""
+        return [
+            {"order": n, "path": str(path.resolve()), "rel": self.relative[doc_id], "doc_id": doc_id}
+            for n, (doc_id, path) in enumerate(self.paths.items())
+        ]
+
+
+def _files(settings: Settings) -> CorpusFiles:
     files, left_out = corpus_files(settings.corpus_dir)
     problems = [skip for skip in left_out if skip.problem]
     if settings.strict_corpus and problems:
         raise CorpusError(f"{problems[0].reason} (strict mode: fix or remove it)")
-    if not files:  # nothing to spread out: the single-process rules for an empty folder apply
-        return ingest_corpus(settings, rebuild=rebuild, progress=progress)
-    embedder = create_embedder(settings)  # its name and fingerprint; the model is not loaded here
     relative = [path.relative_to(settings.corpus_dir).as_posix() for path in files]
     ids = document_ids(relative)
-    by_id = {ids[rel]: path for path, rel in zip(files, relative, strict=True)}
-    saved = read_saved(settings, embedder)
-    if not rebuild and saved is not None and _unchanged(settings, embedder, by_id):
-        load = CorpusLoad(documents=tuple(saved.documents), skipped=tuple(left_out))
-        return IngestResult(load, saved.chunks, True, None, settings.index_dir, _since(started))
-    check_writable(settings.index_dir, _WRITABLE)  # before any embedding: fail in a second
-    items = [
-        {"order": n, "path": str(path.resolve()), "rel": rel, "doc_id": ids[rel]}
-        for n, (path, rel) in enumerate(zip(files, relative, strict=True))
-    ]
-    with ray_session(address, cpus=settings.ray_cpus) as ray:
-        rows = _run(ray, settings, items, progress, local=address == "auto")
-    pipeline = _since(started)
-    documents, chunks, vectors, skipped, embedded = _assemble(rows)
-    if settings.strict_corpus and skipped:
-        raise CorpusError(f"{skipped[0].reason} (strict mode: fix or remove it)")
-    if not documents:
-        reasons = "; ".join(skip.reason for skip in skipped)
+    return CorpusFiles(
+        paths={ids[rel]: path for path, rel in zip(files, relative, strict=True)},
+        relative={ids[rel]: rel for rel in relative},
+        left_out=left_out,
+    )
+
+
+def _check(settings: Settings, built: Built) -> None:
+    if settings.strict_corpus and built.skipped:
+        raise CorpusError(f"{built.skipped[0].reason} (strict mode: fix or remove it)")
+    if not built.documents:
+        reasons = "; ".join(skip.reason for skip in built.skipped)
         raise CorpusError(f"corpus folder {settings.corpus_dir} has no usable documents ({reasons})")
-    unread = _hashes({ids[skip.path]: by_id[ids[skip.path]] for skip in skipped})
-    count = shard_count(len(chunks), shards or settings.shard_count)
-    _save(settings, embedder, (documents, chunks, vectors), count, unread)
-    load = CorpusLoad(
-        documents=tuple(documents), skipped=tuple(sorted([*left_out, *skipped], key=lambda s: s.path))
-    )
-    stats = BuildStats(
-        embedded=embedded, reused=len(chunks) - embedded, seconds=pipeline, embed_seconds=pipeline
-    )
-    changes = compare(saved.documents if saved else [], documents)
-    timings = {"ray": pipeline, "save": _since(started) - pipeline}
-    return IngestResult(load, chunks, False, stats, settings.index_dir, _since(started), changes, timings)
 
 
 def _since(started: float) -> float:
@@ -175,44 +200,41 @@ def _unwrap(exc: BaseException) -> RagError:
     )
 
 
-def _assemble(
-    rows: Iterable[Row],
-) -> tuple[list[Document], list[Chunk], npt.NDArray[np.float32], list[SkippedFile], int]:
-    """Documents, chunks and vectors in corpus order (as `rag ingest` orders them)."""
-    documents: list[Document] = []
-    chunks: list[Chunk] = []
+@dataclass(frozen=True)
+class Built:
+    """What the workers made, in corpus order (as `rag ingest` orders it)."""
+
+    documents: list[Document]
+    chunks: list[Chunk]
+    vectors: npt.NDArray[np.float32]  # one row per chunk
+    skipped: list[SkippedFile]  # files a worker could not read, with the reason
+    embedded: int  # chunks embedded now (the rest came from the workers' embedding caches)
+
+
+def _assemble(rows: Iterable[Row]) -> Built:
+    built = Built([], [], np.zeros((0, 1), np.float32), [], 0)
     matrices: list[npt.NDArray[np.float32]] = []
-    skipped: list[SkippedFile] = []
     embedded = 0
-    dim = 0
     for row in sorted(rows, key=lambda row: int(row["order"])):
         if row["skipped"]:
-            skipped.append(SkippedFile(path=str(row["rel"]), reason=str(row["skipped"])))
+            built.skipped.append(SkippedFile(path=str(row["rel"]), reason=str(row["skipped"])))
             continue
-        documents.append(Document.model_validate_json(row["document"]))
+        built.documents.append(Document.model_validate_json(row["document"]))
         own = decode_chunks(str(row["chunks"]))
-        dim = int(row["dim"])
-        matrices.append(np.frombuffer(row["vectors"], dtype=np.float32).reshape(len(own), dim))
-        chunks.extend(own)
+        matrices.append(np.frombuffer(row["vectors"], dtype=np.float32).reshape(len(own), int(row["dim"])))
+        built.chunks.extend(own)
         embedded += int(row["embedded"])
-    vectors = np.concatenate(matrices) if matrices else np.zeros((0, max(dim, 1)), np.float32)
-    return documents, chunks, vectors, skipped, embedded
+    vectors = np.concatenate(matrices) if matrices else built.vectors
+    return Built(built.documents, built.chunks, vectors, built.skipped, embedded)
 
 
-def _save(
-    settings: Settings,
-    embedder: Embedder,
-    index: tuple[list[Document], list[Chunk], npt.NDArray[np.float32]],
-    count: int,
-    unread: dict[str, str],
-) -> None:
-    documents, chunks, vectors = index
+def _save(settings: Settings, embedder: Embedder, built: Built, count: int, unread: dict[str, str]) -> None:
     cache = extraction_cache(settings)  # the documents read now, for the next ingest on this machine
-    for doc in documents:
+    for doc in built.documents:
         cache.put(doc.path, doc.id, doc)
     cache.flush()
     try:
-        save_sharded(settings, embedder, documents, chunks, vectors, count, skipped=unread)
+        save_sharded(settings, embedder, built.documents, built.chunks, built.vectors, count, skipped=unread)
     except OSError as exc:  # the previous index stays as it was: saves are atomic
         raise ConfigError(
             f"cannot save the index in {settings.index_dir.absolute()} ({exc.strerror or exc}); {_WRITABLE}"
