@@ -18,6 +18,7 @@ Vectors of text embedded before come from each worker machine's embedding cache.
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 import warnings
 from collections.abc import Iterable
@@ -38,7 +39,7 @@ from rag.index.ingest import IngestResult, compare, extraction_cache, ingest_cor
 from rag.index.manifest import check_manifest
 from rag.index.persist import check_writable
 from rag.index.ray_session import ray_session
-from rag.index.ray_workers import EmbedChunks, ReadAndChunk, decode_chunks, worker_fields
+from rag.index.ray_workers import EmbedChunks, ReadAndChunk, decode_chunks, raise_worker_error, worker_fields
 from rag.index.shards import save_sharded, shard_count, skipped_files
 from rag.index.store import BuildStats, read_manifest, read_saved
 from rag.types import Chunk, Document
@@ -46,6 +47,7 @@ from rag.types import Chunk, Document
 Row = dict[str, Any]
 MAX_BLOCKS = 256  # files are handed out in up to this many blocks: small enough to balance the workers
 DOCUMENTS_PER_BATCH = 4  # documents whose chunks one embedding call takes together
+_EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(?:Error|Exception): .*$", re.MULTILINE)
 _WRITABLE = "set RAG_DATA_DIR to a writable folder, or make this one writable (chmod u+w)"
 
 
@@ -178,23 +180,22 @@ def _run(ray: Any, settings: Settings, items: list[Row], progress: bool, *, loca
         task = bar.add_task(f"Ingesting on Ray ({workers} CPUs)", total=len(items))
         try:
             for row in dataset.iter_rows():
+                if row["error"]:  # the first one stops the ingest (leaving the session stops Ray)
+                    raise_worker_error(str(row["error"]))
                 rows.append(dict(row))
                 bar.advance(task)
+        except RagError:
+            raise
         except Exception as exc:  # a worker's failure arrives wrapped in Ray's exceptions
             raise _unwrap(exc) from None
     return rows
 
 
 def _unwrap(exc: BaseException) -> RagError:
-    """The RagError a worker raised (it names the fix), else one naming the Ray failure."""
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        if isinstance(current, RagError):
-            return current
-        current = getattr(current, "cause", None) or current.__cause__ or current.__context__
-    first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    """An unexpected failure on a worker (a RagError comes as an error row): Ray passes on only
+    its traceback text, whose last exception line outside Ray's own says what went wrong."""
+    found = [line for line in _EXCEPTION_LINE.findall(str(exc)) if not line.startswith("ray.")]
+    first = found[-1] if found else (str(exc).strip().splitlines() or [type(exc).__name__])[0]
     return ConfigError(
         f"the Ray pipeline failed ({first}); run again, or without --ray to ingest in this process"
     )

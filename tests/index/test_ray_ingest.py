@@ -20,9 +20,9 @@ from typer.testing import CliRunner
 from rag.cli import app
 from rag.config import Settings
 from rag.embedders import HashingEmbedder
-from rag.errors import ConfigError
+from rag.errors import ConfigError, ModelMissingError
 from rag.index.ingest import IngestResult, ingest_corpus
-from rag.index.ray_ingest import ingest_on_ray
+from rag.index.ray_ingest import _unwrap, ingest_on_ray
 from rag.index.ray_session import import_ray
 from rag.index.shards import SHARDS_DIR, is_sharded
 from rag.index.store import CorpusIndex, load_index
@@ -166,3 +166,26 @@ def test_cli_with_a_bad_address_is_one_line(
     code, output = _cli(tmp_path, monkeypatch, "--ray", address)
     assert code == 1 and message in " ".join(output.split()) and "Traceback" not in output
     assert not (tmp_path / "data" / "index").exists()
+
+
+def test_a_worker_without_the_model_fails_with_its_fix(tmp_path: Path, local_ray: None) -> None:
+    """The model folder here is broken the way a worker machine without `rag setup` is: the
+    driver never loads the model, the workers do, and their error reaches the user as raised."""
+    model = tmp_path / "model"
+    model.mkdir()
+    (model / "modules.json").write_text("[]", encoding="utf-8")
+    settings = make_settings(tmp_path, SEEDS, embedder="sentence-transformers", embed_model=str(model))
+    with pytest.raises(ModelMissingError, match=r"on a Ray worker: cannot load embedding model .*rag setup"):
+        ingest_on_ray(settings, "auto")
+    assert not settings.index_dir.exists()
+
+
+def test_an_unexpected_worker_failure_names_its_cause() -> None:
+    text = (
+        "ray::MapWorker(MapBatches(EmbedChunks)).submit() (pid=1)\n  File 'x.py', line 3\n"
+        "MemoryError: cannot allocate 3 GB\n\nThe above exception was the direct cause of:\n"
+        "ray.exceptions.UserCodeException: UDF failed to process a data block."
+    )
+    error = _unwrap(RuntimeError(text))
+    assert isinstance(error, ConfigError) and "(MemoryError: cannot allocate 3 GB)" in str(error)
+    assert "without --ray" in str(error)
