@@ -129,7 +129,7 @@ def register(app: typer.Typer) -> None:
                 metavar="auto|ADDRESS",
                 help="Read, chunk and embed on Ray and save the index in shards: 'auto' starts a local "
                 "Ray (RAG_RAY_CPUS CPUs, default 2), HOST:6379 or ray://HOST:10001 uses a cluster. "
-                "Needs pip install 'rag-nl[scale]'.",
+                "Needs pip install 'rag-nl\\[scale]'.",
             ),
         ] = None,
         shards: Annotated[
