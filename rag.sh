@@ -121,7 +121,8 @@ case "$cmd" in
     # Tests and CI run every model on one thread (see BENCHMARKS.md: two threads collapse
     # when anything else runs).
     export RAG_EMBED_THREADS=1 RAG_LLM_THREADS=1
-    install_packages "models,ui,dev"
+    # scale: Ray, for the tests of 'rag ingest --ray' (a local Ray with 2 CPUs).
+    install_packages "models,ui,dev,scale"
     ensure_tesseract
     if [ $# -gt 0 ]; then
       # Arguments go to pytest as they are (e.g. one file, or -k NAME).

@@ -191,6 +191,11 @@ def render_markdown(run: EvalRun, baseline: Baseline | None = None) -> str:
         "- faithfulness is "
         + ("MODEL-JUDGED by the local model" if run.judged else "not judged (no --judge)"),
     ]
+    if run.replayed_from:
+        lines.append(
+            f"- REPLAYED: the model answers recorded in `{run.replayed_from}` checked again with this "
+            "code (`rag eval --replay`); times are those of the checks, not of generation"
+        )
     if baseline is not None:
         lines.append(f"- baseline: `{baseline.path}` (Δ = this run − baseline)")
     sections = [

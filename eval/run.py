@@ -64,6 +64,7 @@ class EvalRun(BaseModel):
     gold_paths: list[str] = []
     support_threshold: float = DEFAULT_SUPPORT_THRESHOLD
     judged: bool = False
+    replayed_from: str | None = None  # the report whose recorded model answers were checked again
     items: list[ItemResult]
     summary: Summary
     by_type: dict[str, Summary]

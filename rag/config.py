@@ -111,6 +111,12 @@ class Settings(BaseSettings):
     answer_from_sources: bool = True
     fix_untranslated: bool = True  # re-translate answer sentences that kept source-language words
 
+    # Ingest on Ray (`rag ingest --ray auto|ADDRESS`, rag/index/ray_ingest.py): the CPUs of the
+    # local Ray that `auto` starts (one model per CPU, one thread each), and the number of index
+    # shards (0: one per 200,000 chunks).
+    ray_cpus: int = Field(default=2, ge=1)
+    shard_count: int = Field(default=0, ge=0)
+
     @property
     def models_dir(self) -> Path:
         return self.home / "models"

@@ -4,14 +4,14 @@ that point at the exact supporting span of the document."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 
 from rag.answering.echo import restates_question
 from rag.answering.injection import evidence_text
+from rag.answering.premise import DocumentTerms, mentions, premise_names, spelled_date
 from rag.answering.types import Checked, PlannedPassage, RawSentence
 from rag.corpus import pages_in, section_at, split_sentences
-from rag.text import TextAnalyser, content_terms, fold, spelled_numbers
+from rag.text import TextAnalyser, content_terms, spelled_numbers
 from rag.types import AnswerSentence, Citation
 
 # (sentence, passages) -> cosine similarity of the sentence with each passage (cross-lingual).
@@ -105,24 +105,6 @@ def _support(
     return sources, scores
 
 
-_MONTHS = (
-    ("januari", "January"), ("februari", "February"), ("maart", "March"), ("april", "April"),
-    ("mei", "May"), ("juni", "June"), ("juli", "July"), ("augustus", "August"),
-    ("september", "September"), ("oktober", "October"), ("november", "November"), ("december", "December"),
-)  # fmt: skip
-
-
-def spelled_date(date: str | None) -> str:
-    """'2022-10-14' -> '14 oktober October 2022': the passage label's date in the words an
-    answer uses ("the article is from 14 October 2022"), in both languages."""
-    parts = (date or "").split("-")
-    if len(parts) < 2 or not all(p.isdigit() for p in parts) or not 1 <= int(parts[1]) <= 12:
-        return date or ""
-    months = " ".join(_MONTHS[int(parts[1]) - 1])
-    day = str(int(parts[2])) if len(parts) > 2 else ""
-    return " ".join(x for x in (day, months, parts[0]) if x)
-
-
 def _cover_numbers(
     sentence: str, sources: tuple[int, ...], scores: list[float], passages: Sequence[PlannedPassage],
     question: str, threshold: float,
@@ -156,14 +138,15 @@ def check_sentences(
     threshold: float,
     analyser: TextAnalyser,
     similarity: Similarity | None = None,
+    document_terms: DocumentTerms | None = None,
 ) -> Checked:
     kept: list[AnswerSentence] = []
     dropped: list[str] = []
     cites: dict[int, Citation] = {}
-    absent = premise_names(question, passages, analyser)
+    absent = premise_names(question, passages, analyser, document_terms)
     for item in raw:
         for text in _split(item.text, language):
-            if any(_mentions(text, name) for name in absent):
+            if any(mentions(text, name) for name in absent):
                 dropped.append(text)  # repeats a name the question assumes but no passage has
                 continue
             if restates_question(text, question, language, analyser):
@@ -183,43 +166,6 @@ def check_sentences(
                 if n not in cites or cites[n].support < scores[n - 1]:
                     cites[n] = _citation(n, text, passages[n - 1], scores[n - 1], language)
     return Checked(tuple(kept), tuple(cites[n] for n in sorted(cites)), tuple(dropped))
-
-
-_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*")
-
-
-def _mentions(sentence: str, name: str) -> bool:
-    return fold(name) in fold(sentence)
-
-
-def premise_names(question: str, passages: Sequence[PlannedPassage], analyser: TextAnalyser) -> list[str]:
-    """Names the question takes for granted that no passage mentions (a false premise such as
-    'How did Mark Rutte react...' when the texts never name him)."""
-    have: set[str] = set()
-    for p in passages:
-        have |= analyser.terms(p.labelled_text(), p.chunk.language)
-    absent = []
-    for name in (n for group in _NAME.findall(question.strip()) for n in _name_parts(group)):
-        said = analyser.terms(name, "nl") | analyser.terms(name, "en")
-        if said and not said & have:
-            absent.append(name)
-    return absent
-
-
-def _name_parts(group: str) -> list[str]:
-    """'NAVO-secretaris-generaal Mark Rutte' -> ['NAVO-secretaris-generaal', 'Mark Rutte']: a
-    title compound is checked apart from the name it precedes; a name counts as present when
-    any of its words is (so 'South Korea' meets 'Zuid-Korea')."""
-    parts: list[str] = []
-    run: list[str] = []
-    for word in group.split():
-        if re.search(r"-[a-z]", word):
-            parts += [" ".join(run)] if run else []
-            parts.append(word)
-            run = []
-        else:
-            run.append(word)
-    return parts + ([" ".join(run)] if run else [])
 
 
 def _split(text: str, language: str) -> list[str]:

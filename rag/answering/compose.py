@@ -17,8 +17,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from rag.answering.citations import check_sentences, premise_names, render_answer
+from rag.answering.citations import check_sentences, render_answer
 from rag.answering.draft import Draft
+from rag.answering.premise import DocumentTerms, premise_names
 from rag.answering.quotes import choose_quotes, with_quotes
 from rag.answering.refusal import count_mismatch
 from rag.answering.sentence_vectors import SentenceVectors
@@ -52,6 +53,7 @@ class Composer:
     quote_sources: bool = True
     translate_quotes: bool = False
     answer_from_sources: bool = True
+    document_terms: DocumentTerms | None = None  # a name anywhere in a source document is no false premise
 
     def compose(self, output: ModelOutput, draft: Draft) -> Answer:
         assert draft.plan is not None
@@ -102,6 +104,7 @@ class Composer:
             threshold=self.support_threshold,
             similarity=self.vectors.similarity,
             analyser=self.analyser,
+            document_terms=self.document_terms,
         )
 
     def _quotes(
@@ -137,7 +140,7 @@ class Composer:
         no quotes); the draft keeps the side calls made while looking, used or not."""
         if not self.answer_from_sources:
             return draft, []
-        if premise_names(draft.standalone, passages, self.analyser):
+        if premise_names(draft.standalone, passages, self.analyser, self.document_terms):
             return draft, []  # the question assumes a name no passage has: a refusal is right
         quotes, draft = self._quotes(draft, passages, "", FALLBACK_MIN_COSINE)
         texts = [q.translation or q.text for q in quotes]

@@ -20,6 +20,7 @@ from rag.answering.draft import Draft, bounded_history, wrong_language, wrong_la
 from rag.answering.evidence import EvidenceSentence, rank_evidence
 from rag.answering.evidence_prompt import plan_evidence_prompt
 from rag.answering.generate import generate
+from rag.answering.premise import DocumentTermIndex
 from rag.answering.prompt import SYSTEM_PROMPT, plan_prompt
 from rag.answering.refusal import other_language_text, reason_text, retrieval_says_unanswerable
 from rag.answering.sentence_vectors import SentenceVectors
@@ -80,6 +81,7 @@ class Assistant:
             quote_sources=settings.quote_sources,
             translate_quotes=settings.translate_quotes,
             answer_from_sources=settings.answer_from_sources,
+            document_terms=DocumentTermIndex(index.documents, self.analyser),
         )
 
     @classmethod

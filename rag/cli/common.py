@@ -30,6 +30,7 @@ FLAGS = {
     "generator": "--generator",
     "corpus_dir": "--corpus",
     "embedder": "--embedder",
+    "shard_count": "--shards",
 }
 USAGE_EXIT = 2  # as for click's own usage errors: the command line or a setting is wrong
 

@@ -110,6 +110,7 @@ class EvalOptions(BaseModel):
     judge: bool = False
     progress: bool = True
     support_threshold: float = 0.5
+    replay: Path | None = None
 
 
 def evaluate(settings: Settings, options: EvalOptions) -> EvalRun:
@@ -121,15 +122,29 @@ def evaluate(settings: Settings, options: EvalOptions) -> EvalRun:
     items = load_gold_files(options.gold, options.limit)
     baseline = load_baseline(options.baseline) if options.baseline is not None else None
     assistant = Assistant.from_settings(settings)
+    answering: object = assistant
+    replaying = None
+    if options.replay is not None:
+        from eval.replay import ReplayGenerator, ReplayingAssistant, load_recorded
+
+        replaying = ReplayGenerator(load_recorded(options.replay), assistant.generator)
+        answering = ReplayingAssistant(assistant, replaying)
     run = run_eval(
-        assistant,
+        answering,  # type: ignore[arg-type]
         items,
         progress=options.progress,
         judge=assistant.generator if options.judge else None,
         support_threshold=options.support_threshold,
         gold_paths=[str(p) for p in options.gold],
     )
+    if options.replay is not None:
+        run = run.model_copy(update={"replayed_from": str(options.replay)})
     print_summary(run, write_report(run, options.out, baseline))
+    if replaying is not None:
+        console.print(
+            f"replayed {len(replaying.replayed)} recorded answers; generated {len(replaying.misses)} "
+            "that the report did not hold"
+        )
     return run
 
 
@@ -157,6 +172,13 @@ def register(app: typer.Typer) -> None:
             typer.Option(min=0.0, max=1.0, help="Support that makes a citation count as lenient-precise."),
         ] = 0.5,
         progress: Annotated[bool, typer.Option(help="Show a progress bar with a running tally.")] = True,
+        replay: Annotated[
+            Path | None,
+            typer.Option(
+                help="Check the model answers recorded in this report.json again with today's checks "
+                "instead of generating them (minutes instead of an hour)."
+            ),
+        ] = None,
         feedback_to_gold: Annotated[
             Path | None,
             typer.Option(help="Write gold candidates from chat feedback to this JSONL, then stop."),
@@ -208,6 +230,7 @@ def register(app: typer.Typer) -> None:
             judge=judge,
             progress=progress,
             support_threshold=support_threshold,
+            replay=replay,
         )
         run = evaluate(settings, options)
         failures = check(run.summary, thresholds)

@@ -64,6 +64,14 @@ def _watch(settings: Settings, interval: float | None, *, rebuild: bool) -> None
         console.print("stopped watching; the index is as last saved")
 
 
+def _ingest_on_ray(settings: Settings, address: str, *, rebuild: bool, watch: bool) -> None:
+    from rag.index.ray_ingest import ingest_on_ray
+
+    if watch:
+        raise ConfigError("--watch and --ray do not go together: run 'rag ingest --ray' again after changes")
+    _print_ingest(ingest_on_ray(settings, address, rebuild=rebuild, progress=True))
+
+
 def _print_line(line: str) -> None:
     stamp = time.strftime("%H:%M:%S")
     style = "[bold red]" if line.startswith("error:") else ""
@@ -114,6 +122,22 @@ def register(app: typer.Typer) -> None:
                 "--interval", min=0.2, help="With --watch: seconds between looks at the folder (default 2)."
             ),
         ] = None,
+        ray: Annotated[
+            str | None,
+            typer.Option(
+                "--ray",
+                metavar="auto|ADDRESS",
+                help="Read, chunk and embed on Ray and save the index in shards: 'auto' starts a local "
+                "Ray (RAG_RAY_CPUS CPUs, default 2), HOST:6379 or ray://HOST:10001 uses a cluster. "
+                "Needs pip install 'rag-nl\\[scale]'.",
+            ),
+        ] = None,
+        shards: Annotated[
+            int | None,
+            typer.Option(
+                "--shards", min=1, help="With --ray: the number of index shards (default: by size)."
+            ),
+        ] = None,
     ) -> None:
         """Index the corpus folder. Only new or changed text is embedded; unchanged corpora are skipped."""
         from rag.index.ingest import ingest_corpus
@@ -122,7 +146,14 @@ def register(app: typer.Typer) -> None:
             raise ConfigError(
                 f"unknown embedder {embedder!r}; use --embedder with one of {', '.join(EMBEDDERS)}"
             )
-        settings = load_settings(corpus_dir=corpus, embedder=embedder, strict_corpus=strict or None)
+        settings = load_settings(
+            corpus_dir=corpus, embedder=embedder, strict_corpus=strict or None, shard_count=shards
+        )
+        if ray is not None:
+            _ingest_on_ray(settings, ray, rebuild=rebuild, watch=watch)
+            return
+        if shards is not None:
+            raise ConfigError("--shards applies to 'rag ingest --ray' only; add --ray auto (or an address)")
         if watch:
             _watch(settings, interval, rebuild=rebuild)
             return

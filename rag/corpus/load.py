@@ -36,7 +36,17 @@ LANGUAGE_SAMPLE = 3000  # characters given to language identification
 _ID_UNSAFE = re.compile(r"[^\w.\-/]+")
 _WEB_PAGE = (".html", ".htm", ".xhtml")
 
-__all__ = ["MAX_FILE_MB", "SUFFIXES", "CorpusLoad", "SkippedFile", "corpus_files", "load_corpus", "read_raw"]
+__all__ = [
+    "MAX_FILE_MB",
+    "SUFFIXES",
+    "CorpusLoad",
+    "SkippedFile",
+    "corpus_files",
+    "document_ids",
+    "load_corpus",
+    "load_file",
+    "read_raw",
+]
 
 
 class SkippedFile(BaseModel):
@@ -142,7 +152,7 @@ def load_corpus(
     documents: list[Document] = []
     for path, rel in zip(files, relative, strict=True):
         try:
-            documents.append(_load_one(path, rel, ids[rel], cache))
+            documents.append(load_file(path, rel, ids[rel], cache))
         except CorpusError as exc:
             if strict:
                 raise
@@ -194,7 +204,9 @@ def _extract(path: Path, rel: str, data: bytes) -> Extracted:
         ) from exc
 
 
-def _load_one(path: Path, rel: str, doc_id: str, cache: ExtractionCache | None) -> Document:
+def load_file(path: Path, rel: str, doc_id: str, cache: ExtractionCache | None = None) -> Document:
+    """One corpus file as load_corpus reads it (`rel` its path in the corpus, `doc_id` from
+    document_ids); CorpusError when it cannot be used. Workers of `rag ingest --ray` call it."""
     data = _read_bytes(path, rel)
     content_hash = hashlib.sha256(data).hexdigest()
     cached = cache.get(rel, doc_id, content_hash) if cache is not None else None

@@ -25,6 +25,7 @@ from rag.errors import (
     IndexMismatchError,
     IndexMissingError,
 )
+from rag.index.base import VectorIndex
 from rag.index.choice import structure
 from rag.index.embed_cache import EmbeddingCache, cache_dir, text_key
 from rag.index.faiss_store import FaissIndex
@@ -74,7 +75,7 @@ class CorpusIndex:
         manifest: IndexManifest,
         documents: Sequence[Document],
         chunks: Sequence[Chunk],
-        vectors: FaissIndex,
+        vectors: VectorIndex,  # a FaissIndex, or ShardedVectors over a sharded index's shards
         stats: BuildStats | None = None,
         generation: str | None = None,
     ) -> None:
@@ -189,7 +190,9 @@ def _jsonl(models: Sequence[BaseModel]) -> str:
 
 def save_index(index: CorpusIndex, directory: Path) -> Path:
     """Save atomically: a crash mid-save leaves the previous index loadable. Returns the folder."""
-    return save_files(
+    from rag.index.shards import prune_runs  # imports this module
+
+    folder = save_files(
         directory,
         {
             MANIFEST: lambda path: path.write_text(
@@ -200,6 +203,8 @@ def save_index(index: CorpusIndex, directory: Path) -> Path:
             VECTORS: index.vectors.save,
         },
     )
+    prune_runs(directory)  # the shards of a sharded index two saves ago
+    return folder
 
 
 def _read_models(path: Path, model: type[M]) -> list[M]:
@@ -241,6 +246,10 @@ def load_index(
     index type).
     """
     directory = directory or settings.index_dir
+    from rag.index import shards  # imports this module
+
+    if shards.is_sharded(directory):  # written by 'rag ingest --ray': one index over its shards
+        return shards.load_sharded(settings, embedder, directory=directory, allow_empty=allow_empty)
     folder = current_generation(directory, FILES)
     manifest = _parse_manifest(folder / MANIFEST)
     if not manifest.documents and not allow_empty:  # every document was removed: nothing to answer from
@@ -293,11 +302,15 @@ class SavedIndex(NamedTuple):
         return self.documents == list(documents)
 
 
-def read_saved(settings: Settings, embedder: Embedder) -> SavedIndex | None:
+def read_saved(settings: Settings, embedder: Embedder, *, directory: Path | None = None) -> SavedIndex | None:
     """The documents and chunks of the live index when it was built with these settings (so its
     chunks of an unchanged document can be kept), else None. Never loads the embedding model:
     the fingerprint pins the model, so the dimension is not asked; the vectors are not read."""
-    directory = settings.index_dir
+    directory = directory or settings.index_dir
+    from rag.index import shards  # imports this module
+
+    if shards.is_sharded(directory):
+        return shards.read_saved_sharded(settings, embedder, directory)
     try:
         folder = current_generation(directory, FILES)  # a damaged file of any kind: rebuild
         manifest = _parse_manifest(folder / MANIFEST)

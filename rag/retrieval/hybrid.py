@@ -34,6 +34,8 @@ DateLike = str | date
 AUTO_RECENCY_WEIGHT = 0.5
 # A lower-ranked chunk overlapping a kept one by at least this share of its own length is dropped.
 DUPLICATE_OVERLAP = 0.5
+# Extra dense candidates asked for, so that ties at the cut are broken by position, not by FAISS.
+TIE_MARGIN = 8
 _LATEST = re.compile(
     r"\b(latest|most recent|newest|recent(ly)?|laatste|meest recente|recentste|nieuwste|onlangs)\b"
 )
@@ -112,14 +114,19 @@ class Retriever:
         if len(self.vectors) == 0:
             return []
         want = self.settings.retrieve_k
-        scores, positions = self.vectors.search(
-            self.embedder.embed_query(query), len(self.vectors) if allowed is not None else want
+        # A few more than wanted, and equal scores in position order (as in the lexical leg):
+        # FAISS orders ties by its heap, so without this one index and its shards
+        # (rag/index/sharded_vectors.py) could rank two equal chunks differently.
+        ask = len(self.vectors) if allowed is not None else want + TIE_MARGIN
+        scores, positions = self.vectors.search(self.embedder.embed_query(query), ask)
+        found = sorted(
+            (
+                (int(p), float(s))
+                for s, p in zip(scores, positions, strict=True)
+                if p >= 0 and (allowed is None or int(p) in allowed)
+            ),
+            key=lambda found: (-found[1], found[0]),
         )
-        found = [
-            (int(p), float(s))
-            for s, p in zip(scores, positions, strict=True)
-            if p >= 0 and (allowed is None or int(p) in allowed)
-        ]
         return [LegResult(p, r, s) for r, (p, s) in enumerate(found[:want], 1)]
 
     def lexical_leg(self, query: str, allowed: set[int] | None) -> list[LegResult]:

@@ -182,6 +182,20 @@ def test_cli_limit_applies_per_gold_file(cli: CliRunner, tmp_path: Path) -> None
     assert ids == ["t-001", "b-0"]
 
 
+def test_cli_replay_checks_recorded_answers_again_and_says_so(cli: CliRunner, tmp_path: Path) -> None:
+    gold = write_gold(tmp_path / "gold.jsonl")
+    first, second = tmp_path / "first", tmp_path / "second"
+    result = cli.invoke(app, ["eval", "--gold", str(gold), "--out", str(first), "--no-progress"])
+    assert result.exit_code == 0, result.output
+    args = ["eval", "--gold", str(gold), "--out", str(second), "--no-progress"]
+    result = cli.invoke(app, [*args, "--replay", str(first / "report.json")])
+    assert result.exit_code == 0, result.output
+    assert "replayed" in result.output and "generated 0" in result.output
+    report = json.loads((second / "report.json").read_text(encoding="utf-8"))
+    assert report["replayed_from"] == str(first / "report.json")
+    assert "REPLAYED" in (second / "report.md").read_text(encoding="utf-8")
+
+
 def test_cli_rejects_a_bad_gold_file_before_running(cli: CliRunner, tmp_path: Path) -> None:
     gold = write_gold(tmp_path / "gold.jsonl", [ITEMS[0], dict(ITEMS[1], type="opinion"), ITEMS[2]])
     with gold.open("a", encoding="utf-8") as handle:
