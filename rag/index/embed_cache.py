@@ -17,13 +17,26 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.embedders.base import Vectors
+from rag.embedders.base import Embedder, Vectors
+from rag.errors import IndexMismatchError
 
 log = logging.getLogger(__name__)
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _LOOKUP_BATCH = 500  # stays under SQLite's limit on query parameters
 _FLOAT_BYTES = np.dtype(np.float32).itemsize
+
+
+def embed_checked(embedder: Embedder, texts: Sequence[str], fix: str) -> Vectors:
+    """The embedder's vectors of `texts`; a matrix of another shape (a model that is not the
+    one the index expects) is refused with `fix` in the message."""
+    matrix = embedder.embed_documents(list(texts))
+    if matrix.shape != (len(texts), embedder.dim):
+        raise IndexMismatchError(
+            f"the embedder returned shape {matrix.shape} for {len(texts)} texts "
+            f"(expected dimension {embedder.dim}); {fix}"
+        )
+    return matrix
 
 
 def text_key(text: str) -> str:

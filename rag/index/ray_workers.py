@@ -23,8 +23,8 @@ from rag.corpus import chunk_document
 from rag.corpus.cache import ExtractionCache
 from rag.corpus.load import load_file
 from rag.embedders import Embedder, create_embedder
-from rag.errors import CorpusError, IndexMismatchError, RagError
-from rag.index.embed_cache import EmbeddingCache, cache_dir, text_key
+from rag.errors import CorpusError, RagError
+from rag.index.embed_cache import EmbeddingCache, cache_dir, embed_checked, text_key
 from rag.types import Chunk, Document
 
 Batch = dict[str, Any]  # column name -> values (numpy arrays in, lists out)
@@ -127,12 +127,9 @@ class EmbedChunks:
         vectors = cache.get_many(list(texts))
         missing = [key for key in texts if key not in vectors]
         if missing:
-            matrix = embedder.embed_documents([texts[key] for key in missing])
-            if matrix.shape != (len(missing), dim):
-                raise IndexMismatchError(
-                    f"the embedder returned shape {matrix.shape} for {len(missing)} texts "
-                    f"(expected dimension {dim}); check RAG_EMBED_MODEL on every Ray worker"
-                )
+            matrix = embed_checked(
+                embedder, [texts[key] for key in missing], "check RAG_EMBED_MODEL on every Ray worker"
+            )
             fresh = dict(zip(missing, matrix, strict=True))
             cache.put_many(fresh)
             vectors.update(fresh)

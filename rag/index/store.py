@@ -27,7 +27,7 @@ from rag.errors import (
 )
 from rag.index.base import VectorIndex
 from rag.index.choice import structure
-from rag.index.embed_cache import EmbeddingCache, cache_dir, text_key
+from rag.index.embed_cache import EmbeddingCache, cache_dir, embed_checked, text_key
 from rag.index.faiss_store import FaissIndex
 from rag.index.manifest import check_manifest, make_manifest
 from rag.index.persist import current_generation, read_json, save_files
@@ -128,12 +128,7 @@ def _embed_missing(
             on_progress(IngestProgress(stage="embedding", done=0, total=len(keys)))
         for start in range(0, len(keys), group):
             batch = keys[start : start + group]
-            matrix = embedder.embed_documents([texts[key] for key in batch])
-            if matrix.shape != (len(batch), embedder.dim):
-                raise IndexMismatchError(
-                    f"the embedder returned shape {matrix.shape} for {len(batch)} texts "
-                    f"(expected dimension {embedder.dim}); check RAG_EMBED_MODEL"
-                )
+            matrix = embed_checked(embedder, [texts[key] for key in batch], "check RAG_EMBED_MODEL")
             fresh = dict(zip(batch, matrix, strict=True))
             cache.put_many(fresh)
             vectors.update(fresh)

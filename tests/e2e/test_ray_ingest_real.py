@@ -12,7 +12,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import ray  # the test command installs it (the 'scale' extra)
 
 from rag.config import Settings
 from rag.embedders import create_embedder
@@ -22,6 +21,7 @@ from rag.index.ray_ingest import ingest_on_ray
 from rag.index.store import load_index
 from rag.models import resolve_embed_model
 from rag.retrieval.hybrid import Retriever
+from tests.local_ray import local_ray_session
 
 pytestmark = pytest.mark.e2e
 
@@ -35,14 +35,8 @@ QUESTIONS = (
 
 @pytest.fixture(scope="module")
 def local_ray() -> Iterator[None]:
-    ray.init(
-        num_cpus=2,
-        include_dashboard=False,
-        log_to_driver=False,
-        runtime_env={"env_vars": {"PYTHONPATH": str(REPO)}},
-    )
-    yield
-    ray.shutdown()
+    with local_ray_session():
+        yield
 
 
 def _settings(root: Path, corpus: Path, name: str) -> Settings:

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import ray  # the test command installs it (the 'scale' extra): missing, these tests fail
 from typer.testing import CliRunner
 
 from rag.cli import app
@@ -29,6 +28,7 @@ from rag.index.store import CorpusIndex, load_index
 from rag.retrieval.hybrid import Retriever
 from rag.testing import SEEDS
 from rag.testing import test_settings as make_settings
+from tests.local_ray import local_ray_session
 
 REPO = Path(__file__).resolve().parents[2]
 QUESTIONS = ("Waarom plaatst Rusland kernwapens in Belarus?", "How did NATO respond?", "leeg bestand")
@@ -36,15 +36,8 @@ QUESTIONS = ("Waarom plaatst Rusland kernwapens in Belarus?", "How did NATO resp
 
 @pytest.fixture(scope="module")
 def local_ray() -> Iterator[None]:
-    # The workers import this checkout's `rag` (as the CLI's own local Ray would the installed one).
-    ray.init(
-        num_cpus=2,
-        include_dashboard=False,
-        log_to_driver=False,
-        runtime_env={"env_vars": {"PYTHONPATH": str(REPO)}},
-    )
-    yield
-    ray.shutdown()
+    with local_ray_session():
+        yield
 
 
 def _corpus(root: Path) -> Path:
