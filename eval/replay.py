@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
@@ -27,6 +28,10 @@ from rag.config import Settings
 from rag.errors import ConfigError
 from rag.generators.base import GenerationRequest, Generator
 from rag.types import Answer, Document, Turn
+
+if TYPE_CHECKING:
+    from rag.answering.evidence import EvidenceSentence
+    from rag.answering.pipeline import Assistant
 
 _NOT_GENERATED = ("no_passage", "other_language")  # refusals made before the model was asked
 _SHOWN_ONLY = ("quote", "uncited", "translation")  # sentences the answer added, not the model
@@ -129,20 +134,20 @@ class ReplayGenerator:
 class ReplayingAssistant:
     """An assistant whose answers come through a ReplayGenerator (what run_eval needs of it)."""
 
-    def __init__(self, assistant: object, generator: ReplayGenerator) -> None:
+    def __init__(self, assistant: Assistant, generator: ReplayGenerator) -> None:
         self._assistant = assistant
         self.generator = generator
 
     @property
     def settings(self) -> Settings:
-        return self._assistant.settings  # type: ignore[attr-defined, no-any-return]
+        return self._assistant.settings
 
     @property
     def documents(self) -> Sequence[Document]:
-        return self._assistant.documents  # type: ignore[attr-defined, no-any-return]
+        return self._assistant.documents
 
     def answer(self, question: str, history: Sequence[Turn] | None = None) -> Answer:
-        return self._assistant.answer(question, history, generator=self.generator)  # type: ignore[attr-defined, no-any-return]
+        return self._assistant.answer(question, history, generator=self.generator)
 
-    def rank_evidence(self, answer: Answer) -> object:
-        return self._assistant.rank_evidence(answer)  # type: ignore[attr-defined]
+    def rank_evidence(self, answer: Answer) -> list[EvidenceSentence]:
+        return self._assistant.rank_evidence(answer)

@@ -21,7 +21,7 @@ from rag.errors import ConfigError
 
 if TYPE_CHECKING:
     from eval.gold import GoldItem
-    from eval.run import EvalRun
+    from eval.run import AnswersQuestions, EvalRun
 
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_GOLD = (REPO / "eval" / "gold.jsonl", REPO.parent / "shared" / "eval" / "gold_public.jsonl")
@@ -122,7 +122,7 @@ def evaluate(settings: Settings, options: EvalOptions) -> EvalRun:
     items = load_gold_files(options.gold, options.limit)
     baseline = load_baseline(options.baseline) if options.baseline is not None else None
     assistant = Assistant.from_settings(settings)
-    answering: object = assistant
+    answering: AnswersQuestions = assistant
     replaying = None
     if options.replay is not None:
         from eval.replay import ReplayGenerator, ReplayingAssistant, load_recorded
@@ -130,7 +130,7 @@ def evaluate(settings: Settings, options: EvalOptions) -> EvalRun:
         replaying = ReplayGenerator(load_recorded(options.replay), assistant.generator)
         answering = ReplayingAssistant(assistant, replaying)
     run = run_eval(
-        answering,  # type: ignore[arg-type]
+        answering,
         items,
         progress=options.progress,
         judge=assistant.generator if options.judge else None,
