@@ -38,7 +38,15 @@ from rag.index.faiss_store import FaissIndex
 from rag.index.manifest import check_manifest, make_manifest
 from rag.index.persist import current_generation, live_generation, read_json, save_files
 from rag.index.sharded_vectors import ShardedVectors
-from rag.index.store import MANIFEST, CorpusIndex, SavedIndex, load_index, read_saved, save_index
+from rag.index.store import (
+    MANIFEST,
+    CorpusIndex,
+    SavedIndex,
+    load_index,
+    parse_manifest,
+    read_saved,
+    save_index,
+)
 from rag.types import Chunk, Document, Frozen, IndexManifest
 
 SHARDS = "shards.json"
@@ -156,12 +164,7 @@ def _read_shard_set(path: Path) -> ShardSet:
 
 def _live(directory: Path) -> tuple[Path, IndexManifest, ShardSet]:
     folder = current_generation(directory, (MANIFEST, SHARDS))
-    try:
-        manifest = IndexManifest.model_validate(read_json(folder / MANIFEST))
-    except ValidationError as exc:
-        raise IndexCorruptError(
-            f"{folder / MANIFEST} is not a valid index manifest ({exc}); {_REBUILD}"
-        ) from exc
+    manifest = parse_manifest(folder / MANIFEST)
     shard_set = _read_shard_set(folder / SHARDS)
     if shard_set.format_version != FORMAT_VERSION:
         raise IndexCorruptError(f"{folder / SHARDS} has format {shard_set.format_version}; {_REBUILD}")

@@ -210,7 +210,7 @@ def _read_models(path: Path, model: type[M]) -> list[M]:
         raise IndexCorruptError(f"cannot read {path} ({exc}); {_REBUILD}") from exc
 
 
-def _parse_manifest(path: Path) -> IndexManifest:
+def parse_manifest(path: Path) -> IndexManifest:
     try:
         return IndexManifest.model_validate(read_json(path))
     except ValidationError as exc:
@@ -219,7 +219,7 @@ def _parse_manifest(path: Path) -> IndexManifest:
 
 def read_manifest(directory: Path) -> IndexManifest:
     """The manifest of the live index (verified), without loading vectors or chunks."""
-    return _parse_manifest(current_generation(directory, (MANIFEST,)) / MANIFEST)
+    return parse_manifest(current_generation(directory, (MANIFEST,)) / MANIFEST)
 
 
 def _empty_message(corpus_dir: Path) -> str:
@@ -246,7 +246,7 @@ def load_index(
     if shards.is_sharded(directory):  # written by 'rag ingest --ray': one index over its shards
         return shards.load_sharded(settings, embedder, directory=directory, allow_empty=allow_empty)
     folder = current_generation(directory, FILES)
-    manifest = _parse_manifest(folder / MANIFEST)
+    manifest = parse_manifest(folder / MANIFEST)
     if not manifest.documents and not allow_empty:  # every document was removed: nothing to answer from
         raise IndexEmptyError(_empty_message(settings.corpus_dir))
     check_manifest(manifest, settings, embedder, directory=directory)
@@ -308,7 +308,7 @@ def read_saved(settings: Settings, embedder: Embedder, *, directory: Path | None
         return shards.read_saved_sharded(settings, embedder, directory)
     try:
         folder = current_generation(directory, FILES)  # a damaged file of any kind: rebuild
-        manifest = _parse_manifest(folder / MANIFEST)
+        manifest = parse_manifest(folder / MANIFEST)
         check_manifest(manifest, settings, embedder, directory=directory, check_dim=False)
         documents = _read_models(folder / DOCUMENTS, Document)
         saved = SavedIndex(documents, _read_models(folder / CHUNKS, Chunk), manifest.dim)
