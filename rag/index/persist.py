@@ -169,6 +169,15 @@ def current_generation(directory: Path, required: tuple[str, ...]) -> Path:
     return folder
 
 
+def optional_file(folder: Path, name: str) -> Path | None:
+    """A file a generation may hold (one saved by an older version may not), checksum verified."""
+    checksums = read_json(folder / CHECKSUMS)
+    if not isinstance(checksums, dict) or name not in checksums:
+        return None
+    verify_file(folder / name, checksums[name])
+    return folder / name
+
+
 def verify_file(path: Path, expected: object) -> None:
     if not isinstance(expected, str):
         raise IndexCorruptError(f"no checksum recorded for {path.name} in {path.parent}; {_REBUILD}")

@@ -39,10 +39,13 @@ from rag.index.manifest import check_manifest, make_manifest
 from rag.index.persist import current_generation, live_generation, read_json, save_files
 from rag.index.sharded_vectors import ShardedVectors
 from rag.index.store import (
+    LEXICAL,
     MANIFEST,
     CorpusIndex,
     SavedIndex,
+    lexical_of,
     load_index,
+    load_lexical,
     parse_manifest,
     read_saved,
     save_index,
@@ -113,7 +116,9 @@ def save_sharded(
         )
         name = f"{shard:03d}"
         save_index(
-            CorpusIndex(manifest, shard_docs, shard_chunks, store), directory / SHARDS_DIR / run / name
+            CorpusIndex(manifest, shard_docs, shard_chunks, store),
+            directory / SHARDS_DIR / run / name,
+            lexical=False,
         )
         names.append(name)
     order = tuple(doc.id for doc in documents)
@@ -124,10 +129,18 @@ def save_sharded(
         {
             MANIFEST: lambda path: path.write_text(whole.model_dump_json(indent=2), encoding="utf-8"),
             SHARDS: lambda path: path.write_text(shard_set.model_dump_json(indent=2), encoding="utf-8"),
+            # one BM25 over all shards, in the order load_sharded merges them: by document
+            LEXICAL: lexical_of(_merged_order(documents, chunks)).save,
         },
     )
     prune_runs(directory)
     return folder
+
+
+def _merged_order(documents: Sequence[Document], chunks: Sequence[Chunk]) -> list[Chunk]:
+    """The chunks in the order `_merge` gives them at load: by document, each in its own order."""
+    place = {doc.id: i for i, doc in enumerate(documents)}
+    return sorted(chunks, key=lambda chunk: place[chunk.doc_id])
 
 
 def prune_runs(directory: Path) -> None:
@@ -190,7 +203,8 @@ def load_sharded(
     documents, chunks, positions = _merge([(p.documents, p.chunks) for p in parts], shard_set.order)
     _check_whole(folder, manifest, documents, chunks)
     vectors = ShardedVectors([part.vectors for part in parts], positions)
-    return CorpusIndex(manifest, documents, chunks, vectors, generation=folder.name)
+    lexical = load_lexical(folder, len(chunks))
+    return CorpusIndex(manifest, documents, chunks, vectors, generation=folder.name, lexical=lexical)
 
 
 def read_saved_sharded(settings: Settings, embedder: Embedder, directory: Path) -> SavedIndex | None:

@@ -29,12 +29,15 @@ from rag.index.base import VectorIndex
 from rag.index.choice import structure
 from rag.index.embed_cache import EmbeddingCache, cache_dir, embed_checked, text_key
 from rag.index.faiss_store import FaissIndex
+from rag.index.lexical import LexicalIndex
 from rag.index.manifest import check_manifest, make_manifest
-from rag.index.persist import current_generation, read_json, save_files
+from rag.index.persist import current_generation, optional_file, read_json, save_files
+from rag.text import TextAnalyser
 from rag.types import Chunk, Document, Frozen, IndexManifest
 
 MANIFEST, DOCUMENTS, CHUNKS, VECTORS = "manifest.json", "documents.jsonl", "chunks.jsonl", "vectors.faiss"
 FILES = (MANIFEST, DOCUMENTS, CHUNKS, VECTORS)
+LEXICAL = "lexical.npz"  # optional: an index saved before it existed builds its BM25 at load
 _REBUILD = "run 'rag ingest --rebuild'"
 M = TypeVar("M", bound=BaseModel)
 
@@ -78,9 +81,12 @@ class CorpusIndex:
         vectors: VectorIndex,  # a FaissIndex, or ShardedVectors over a sharded index's shards
         stats: BuildStats | None = None,
         generation: str | None = None,
+        lexical: LexicalIndex | None = None,
     ) -> None:
         self.manifest = manifest
         self.generation = generation  # the saved generation it was loaded from (see persist.py)
+        # BM25 over `chunks`, as saved with them; None: the Retriever builds it.
+        self.lexical = lexical
         self.documents = tuple(documents)
         self.chunks = tuple(chunks)
         self.vectors = vectors
@@ -171,33 +177,42 @@ def build_index(
     manifest = make_manifest(
         settings, embedder, documents, len(chunks), dim=dim, vector_index=store.effective_type
     )
+    lexical = lexical_of(chunks)
     reused = sum(1 for key in keys if key not in missing)
     stats = BuildStats(
         embedded=len(keys) - reused, reused=reused, seconds=time.perf_counter() - started,
         embed_seconds=embed_seconds,
     )  # fmt: skip
-    return CorpusIndex(manifest, documents, chunks, store, stats)
+    return CorpusIndex(manifest, documents, chunks, store, stats, lexical=lexical)
 
 
 def _jsonl(models: Sequence[BaseModel]) -> str:
     return "".join(model.model_dump_json() + "\n" for model in models)
 
 
-def save_index(index: CorpusIndex, directory: Path) -> Path:
-    """Save atomically: a crash mid-save leaves the previous index loadable. Returns the folder."""
+def lexical_of(chunks: Sequence[Chunk], lexical: LexicalIndex | None = None) -> LexicalIndex:
+    """`lexical` when given, else BM25 built over `chunks`."""
+    if lexical is None:
+        lexical = LexicalIndex()
+        lexical.build(chunks)
+    return lexical
+
+
+def save_index(index: CorpusIndex, directory: Path, *, lexical: bool = True) -> Path:
+    """Save atomically: a crash mid-save leaves the previous index loadable. Returns the folder.
+    `lexical=False` leaves out the BM25 index (a shard: BM25 is one index over all shards)."""
     from rag.index.shards import prune_runs  # imports this module
 
-    folder = save_files(
-        directory,
-        {
-            MANIFEST: lambda path: path.write_text(
-                index.manifest.model_dump_json(indent=2), encoding="utf-8"
-            ),
-            DOCUMENTS: lambda path: path.write_text(_jsonl(index.documents), encoding="utf-8"),
-            CHUNKS: lambda path: path.write_text(_jsonl(index.chunks), encoding="utf-8"),
-            VECTORS: index.vectors.save,
-        },
-    )
+    writers = {
+        MANIFEST: lambda path: path.write_text(index.manifest.model_dump_json(indent=2), encoding="utf-8"),
+        DOCUMENTS: lambda path: path.write_text(_jsonl(index.documents), encoding="utf-8"),
+        CHUNKS: lambda path: path.write_text(_jsonl(index.chunks), encoding="utf-8"),
+        VECTORS: index.vectors.save,
+    }
+    if lexical:
+        index.lexical = lexical_of(index.chunks, index.lexical)
+        writers[LEXICAL] = index.lexical.save
+    folder = save_files(directory, writers)
     prune_runs(directory)  # the shards of a sharded index two saves ago
     return folder
 
@@ -259,7 +274,15 @@ def load_index(
         mmap=settings.index_mmap,
     )
     _check_consistent(folder, manifest, documents, chunks, vectors)
-    return CorpusIndex(manifest, documents, chunks, vectors, generation=folder.name)
+    lexical = load_lexical(folder, len(chunks))
+    return CorpusIndex(manifest, documents, chunks, vectors, generation=folder.name, lexical=lexical)
+
+
+def load_lexical(folder: Path, size: int) -> LexicalIndex | None:
+    """The saved BM25 index of a generation (checksum verified), or None when the generation has
+    none or it was built with another text analysis: the Retriever then builds one."""
+    path = optional_file(folder, LEXICAL)
+    return LexicalIndex.load(path, TextAnalyser(), size) if path is not None else None
 
 
 def _check_consistent(

@@ -76,7 +76,7 @@ class Retriever:
 
     @classmethod
     def from_index(cls, index: CorpusIndex, embedder: Embedder, settings: Settings) -> Retriever:
-        return cls(index.documents, index.chunks, index.vectors, embedder, settings)
+        return cls(index.documents, index.chunks, index.vectors, embedder, settings, lexical=index.lexical)
 
     def search(
         self,
