@@ -115,3 +115,34 @@ def test_system_prompt_state_is_restored_after_a_side_task(
     assert "".join(llama.stream(answer))  # restoring the snapshot leaves a working model
     assert len(restored) == 1
     assert tuple(int(t) for t in llm.input_ids[: len(prefix)]) == prefix
+
+
+def test_the_prefiltered_grammar_writes_what_the_plain_grammar_writes() -> None:
+    """The same prompts and schema through llama-cpp-python's own grammar sampler and through
+    PrefilteredGrammar: the same text, token for token; a grammar that forces words the model
+    does not expect still holds (the whole vocabulary is judged then)."""
+    import llama_cpp
+
+    from rag.generators.grammar_sampler import prefiltered_llama
+
+    def load(cls: type) -> llama_cpp.Llama:
+        return cls(
+            model_path=str(MODEL_PATH), n_ctx=2048, n_threads=1, n_threads_batch=1, seed=0, verbose=False
+        )
+
+    def run(llm: llama_cpp.Llama, request: GenerationRequest, schema: dict[str, object]) -> str:
+        reply = llm.create_chat_completion(
+            messages=[m.model_dump() for m in request.messages], max_tokens=60, temperature=0.1,
+            repeat_penalty=1.1, seed=0, response_format={"type": "json_object", "schema": schema},
+        )  # fmt: skip
+        return str(reply["choices"][0]["message"]["content"])
+
+    plain, fast = load(llama_cpp.Llama), load(prefiltered_llama(llama_cpp))
+    for question in ("Wat kondigde Poetin aan?", "How did NATO respond?"):
+        request = contract.answer_request(question)
+        assert run(fast, request, contract.ANSWER_SCHEMA) == run(plain, request, contract.ANSWER_SCHEMA)
+        assert fast.last_grammar is not None and fast.last_grammar.steps > 10
+    odd = {"type": "object", "properties": {"word": {"const": "zqxjvwk"}}, "required": ["word"]}
+    text = run(fast, contract.answer_request(), odd)
+    assert json.loads(text) == {"word": "zqxjvwk"}
+    assert fast.last_grammar is not None and fast.last_grammar.full_checks > 0
