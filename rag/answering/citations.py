@@ -12,6 +12,7 @@ from rag.answering.premise import DocumentTerms, mentions, premise_names, spelle
 from rag.answering.types import Checked, PlannedPassage, RawSentence
 from rag.corpus import pages_in, section_at, split_sentences
 from rag.text import TextAnalyser, content_terms, spelled_numbers
+from rag.text.units import mismatched_units
 from rag.types import AnswerSentence, Citation
 
 # (sentence, passages) -> cosine similarity of the sentence with each passage (cross-lingual).
@@ -144,6 +145,7 @@ def check_sentences(
     dropped: list[str] = []
     cites: dict[int, Citation] = {}
     absent = premise_names(question, passages, analyser, document_terms)
+    every_passage = " ".join(p.labelled_text() for p in passages)
     for item in raw:
         for text in _split(item.text, language):
             if any(mentions(text, name) for name in absent):
@@ -156,8 +158,8 @@ def check_sentences(
                 text, item.sources, passages, language, threshold, similarity, analyser
             )
             backed = _cover_numbers(text, sources, scores, passages, question, threshold) if sources else None
-            if not backed:
-                dropped.append(text)
+            if not backed or mismatched_units(text, every_passage):
+                dropped.append(text)  # unsupported, or a number copied with another unit
                 continue
             sources = backed
             support = max(scores[n - 1] for n in sources)

@@ -212,3 +212,17 @@ def test_a_supported_sentence_that_only_says_the_question_back_is_dropped() -> N
     )
     assert [s.text for s in out.sentences] == [answer]  # type: ignore[attr-defined]
     assert out.dropped == (echo,)  # type: ignore[attr-defined]
+
+
+def test_a_number_copied_with_another_unit_is_dropped() -> None:
+    passages = [planned(1, "Rusland heeft maximaal vijf dagen nodig om de Baltische staten te veroveren.")]
+
+    def run(text: str) -> object:
+        return check_sentences(
+            [RawSentence(text=text, sources=[1])], passages, question="Hoe lang?", language="nl",
+            threshold=0.5, analyser=ANALYSER,
+        )  # fmt: skip
+
+    assert run("Rusland heeft maximaal vijf dagen nodig om de Baltische staten te veroveren.").sentences  # type: ignore[attr-defined]
+    wrong = run("Rusland heeft maximaal vijf weken nodig om de Baltische staten te veroveren.")
+    assert wrong.sentences == () and len(wrong.dropped) == 1  # type: ignore[attr-defined]
