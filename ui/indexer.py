@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Protocol
 from rag.config import Settings
 from rag.corpus import SkippedFile
 from rag.errors import IndexEmptyError
+from rag.index.embedding import IngestProgress, ProgressCallback
 from rag.index.ingest import IngestResult, ingest_corpus
-from rag.index.store import IngestProgress, ProgressCallback
 from ui.chat import AssistantProvider
 from ui.messages import friendly_message
 

@@ -26,11 +26,10 @@ from rag.corpus import CorpusLoad, chunk_document, load_corpus
 from rag.corpus.cache import ExtractionCache
 from rag.embedders import Embedder, create_embedder
 from rag.errors import ConfigError, RagError
+from rag.index.embedding import BuildStats, IngestProgress, ProgressCallback, embed_chunks
 from rag.index.persist import check_writable
+from rag.index.shards import live_shard_count, save_sharded
 from rag.index.store import (
-    BuildStats,
-    IngestProgress,
-    ProgressCallback,
     SavedIndex,
     build_index,
     read_manifest,
@@ -110,21 +109,53 @@ def ingest_corpus(
     chunks = _chunks(settings, embedder, load.documents, None if rebuild else saved)
     clock.lap("chunk")
     dim = saved.dim if saved is not None else None
-    index = build_index(settings, embedder, load.documents, chunks, progress=progress, dim=dim,
-                        on_progress=on_progress)  # fmt: skip
+    shard_count = live_shard_count(settings.index_dir)
+    stats: BuildStats | None
+    try:
+        if shard_count:  # written by 'rag ingest --ray': it stays in as many shards
+            stats = _save_in_shards(settings, embedder, load.documents, chunks, shard_count, clock,
+                                    report, progress=progress, on_progress=on_progress, dim=dim)  # fmt: skip
+        else:
+            stats = _save_whole(settings, embedder, load.documents, chunks, clock, report,
+                                progress=progress, on_progress=on_progress, dim=dim)  # fmt: skip
+    except OSError as exc:  # the previous index stays as it was: saves are atomic
+        raise ConfigError(_save_failed(settings.index_dir, exc, fix)) from exc
+    clock.lap("save")
+    report(IngestProgress(stage="done", done=1, total=1))
+    return IngestResult(load, chunks, False, stats, settings.index_dir, clock.total(), changes,
+                        clock.laps)  # fmt: skip
+
+
+def _save_whole(
+    settings: Settings, embedder: Embedder, documents: Sequence[Document], chunks: list[Chunk],
+    clock: _Clock, report: ProgressCallback, *, progress: bool, on_progress: ProgressCallback | None,
+    dim: int | None,
+) -> BuildStats | None:  # fmt: skip
+    index = build_index(settings, embedder, documents, chunks, progress=progress, on_progress=on_progress,
+                        dim=dim)  # fmt: skip
     if index.stats is not None:  # build_index splits its own time
         clock.laps["embed"] = index.stats.embed_seconds
         clock.laps["index"] = index.stats.seconds - index.stats.embed_seconds
     clock.restart()
     report(IngestProgress(stage="saving", done=0, total=1))
-    try:
-        save_index(index, settings.index_dir)
-    except OSError as exc:  # the previous index stays as it was: saves are atomic
-        raise ConfigError(_save_failed(settings.index_dir, exc, fix)) from exc
-    clock.lap("save")
-    report(IngestProgress(stage="done", done=1, total=1))
-    return IngestResult(load, chunks, False, index.stats, settings.index_dir, clock.total(), changes,
-                        clock.laps)  # fmt: skip
+    save_index(index, settings.index_dir)
+    return index.stats
+
+
+def _save_in_shards(
+    settings: Settings, embedder: Embedder, documents: Sequence[Document], chunks: list[Chunk],
+    count: int, clock: _Clock, report: ProgressCallback, *, progress: bool,
+    on_progress: ProgressCallback | None, dim: int | None,
+) -> BuildStats:  # fmt: skip
+    """A sharded index stays sharded: a plain ingest after 'rag ingest --ray' (or the web chat's
+    Documents tab, or --watch) saves the same number of shards, not one index of everything."""
+    matrix, stats = embed_chunks(settings, embedder, chunks, progress=progress, on_progress=on_progress,
+                                 dim=dim)  # fmt: skip
+    clock.laps["embed"] = stats.embed_seconds
+    clock.restart()
+    report(IngestProgress(stage="saving", done=0, total=1))
+    save_sharded(settings, embedder, documents, chunks, matrix, count)
+    return stats
 
 
 def _own_folder(settings: Settings) -> bool:

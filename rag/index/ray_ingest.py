@@ -35,13 +35,14 @@ from rag.corpus import CorpusLoad, SkippedFile
 from rag.corpus.load import corpus_files, document_ids
 from rag.embedders import Embedder, create_embedder
 from rag.errors import ConfigError, CorpusError, RagError
+from rag.index.embedding import BuildStats
 from rag.index.ingest import IngestResult, compare, extraction_cache, ingest_corpus
 from rag.index.manifest import check_manifest
 from rag.index.persist import check_writable
 from rag.index.ray_session import ray_session
 from rag.index.ray_workers import EmbedChunks, ReadAndChunk, decode_chunks, raise_worker_error, worker_fields
 from rag.index.shards import save_sharded, shard_count, skipped_files
-from rag.index.store import BuildStats, read_manifest, read_saved
+from rag.index.store import read_manifest, read_saved
 from rag.types import Chunk, Document
 
 Row = dict[str, Any]

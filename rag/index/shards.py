@@ -85,6 +85,17 @@ def is_sharded(directory: Path) -> bool:
     return name is not None and (directory / name / SHARDS).is_file()
 
 
+def live_shard_count(directory: Path) -> int | None:
+    """How many shards the live index has; None for a plain index, no index or an unreadable one
+    (which the next save replaces anyway)."""
+    if not is_sharded(directory):
+        return None
+    try:
+        return len(_live(directory)[2].shards)
+    except RagError:
+        return None
+
+
 def save_sharded(
     settings: Settings,
     embedder: Embedder,

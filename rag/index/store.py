@@ -8,16 +8,14 @@ embedding cache), `save_index` writes a new verified generation atomically (see 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Literal, NamedTuple, TypeVar
+from typing import NamedTuple, TypeVar
 
-import numpy as np
 from pydantic import BaseModel, ValidationError
-from rich.progress import Progress
 
 from rag.config import Settings
-from rag.embedders.base import Embedder, Vectors
+from rag.embedders.base import Embedder
 from rag.errors import (
     CorpusError,
     IndexCorruptError,
@@ -27,47 +25,19 @@ from rag.errors import (
 )
 from rag.index.base import VectorIndex
 from rag.index.choice import structure
-from rag.index.embed_cache import EmbeddingCache, cache_dir, embed_checked, text_key
+from rag.index.embedding import BuildStats, ProgressCallback, embed_chunks
 from rag.index.faiss_store import FaissIndex
 from rag.index.lexical import LexicalIndex
 from rag.index.manifest import check_manifest, make_manifest
 from rag.index.persist import current_generation, optional_file, read_json, save_files
 from rag.text import TextAnalyser
-from rag.types import Chunk, Document, Frozen, IndexManifest
+from rag.types import Chunk, Document, IndexManifest
 
 MANIFEST, DOCUMENTS, CHUNKS, VECTORS = "manifest.json", "documents.jsonl", "chunks.jsonl", "vectors.faiss"
 FILES = (MANIFEST, DOCUMENTS, CHUNKS, VECTORS)
 LEXICAL = "lexical.npz"  # optional: an index saved before it existed builds its BM25 at load
 _REBUILD = "run 'rag ingest --rebuild'"
 M = TypeVar("M", bound=BaseModel)
-
-
-class BuildStats(Frozen):
-    """What one build did: chunks embedded now versus reused from the embedding cache.
-
-    Counts chunks (embedded + reused == number of chunks); identical texts are embedded once.
-    """
-
-    embedded: int
-    reused: int
-    seconds: float
-    embed_seconds: float = 0.0  # of `seconds`, the time in the model (its loading included)
-
-
-class IngestProgress(Frozen):
-    """One step of an ingest, for a progress bar: `done` of `total` units of `stage` (files read,
-    documents chunked, chunks embedded)."""
-
-    stage: Literal["reading", "chunking", "embedding", "saving", "done"]
-    done: int
-    total: int
-
-    @property
-    def fraction(self) -> float:
-        return min(1.0, self.done / self.total) if self.total else 1.0
-
-
-ProgressCallback = Callable[[IngestProgress], None]
 
 
 class CorpusIndex:
@@ -117,33 +87,6 @@ def _check_chunks(documents: Sequence[Document], chunks: Sequence[Chunk]) -> Non
         )
 
 
-def _embed_missing(
-    embedder: Embedder,
-    texts: dict[str, str],
-    cache: EmbeddingCache,
-    group: int,
-    progress: bool,
-    on_progress: ProgressCallback | None = None,
-) -> dict[str, Vectors]:
-    """Embed `texts` (key -> text) in groups, caching each group so an interrupted ingest resumes."""
-    keys = list(texts)
-    vectors: dict[str, Vectors] = {}
-    with Progress(disable=not progress or not keys) as bar:
-        task = bar.add_task("Embedding chunks", total=len(keys))
-        if on_progress is not None:
-            on_progress(IngestProgress(stage="embedding", done=0, total=len(keys)))
-        for start in range(0, len(keys), group):
-            batch = keys[start : start + group]
-            matrix = embed_checked(embedder, [texts[key] for key in batch], "check RAG_EMBED_MODEL")
-            fresh = dict(zip(batch, matrix, strict=True))
-            cache.put_many(fresh)
-            vectors.update(fresh)
-            bar.advance(task, len(batch))
-            if on_progress is not None:
-                on_progress(IngestProgress(stage="embedding", done=start + len(batch), total=len(keys)))
-    return vectors
-
-
 def build_index(
     settings: Settings,
     embedder: Embedder,
@@ -160,29 +103,22 @@ def build_index(
     embedder loads the model, which is not needed when every vector is in the cache."""
     started = time.perf_counter()
     _check_chunks(documents, chunks)
-    keys = [text_key(chunk.text) for chunk in chunks]
-    dim = dim if dim is not None else embedder.dim
-    cache = EmbeddingCache(cache_dir(settings.home, embedder.fingerprint), dim)
-    vectors = cache.get_many(keys)
-    missing = {key: chunk.text for key, chunk in zip(keys, chunks, strict=True) if key not in vectors}
-    group = max(64, settings.embed_batch_size * 8)
-    embedding = time.perf_counter()
-    vectors.update(_embed_missing(embedder, missing, cache, group, progress, on_progress))
-    embed_seconds = time.perf_counter() - embedding
-    store = FaissIndex(
-        dim, settings.index_type, threads=settings.embed_threads, flat_max=settings.auto_flat_max_chunks
+    matrix, embedded = embed_chunks(
+        settings, embedder, chunks, progress=progress, on_progress=on_progress, dim=dim
     )
-    matrix = np.stack([vectors[key] for key in keys]) if keys else np.zeros((0, dim), np.float32)
+    width = int(matrix.shape[1])
+    store = FaissIndex(
+        width,
+        settings.index_type,
+        threads=settings.embed_threads,
+        flat_max=settings.auto_flat_max_chunks,
+    )
     store.add(matrix)
     manifest = make_manifest(
-        settings, embedder, documents, len(chunks), dim=dim, vector_index=store.effective_type
+        settings, embedder, documents, len(chunks), dim=width, vector_index=store.effective_type
     )
     lexical = lexical_of(chunks)
-    reused = sum(1 for key in keys if key not in missing)
-    stats = BuildStats(
-        embedded=len(keys) - reused, reused=reused, seconds=time.perf_counter() - started,
-        embed_seconds=embed_seconds,
-    )  # fmt: skip
+    stats = embedded.with_total(time.perf_counter() - started)
     return CorpusIndex(manifest, documents, chunks, store, stats, lexical=lexical)
 
 

@@ -9,8 +9,9 @@ from typer.testing import CliRunner
 
 from rag.cli import app
 from rag.errors import CorpusError
+from rag.index.embedding import IngestProgress
 from rag.index.ingest import ingest_corpus
-from rag.index.store import IngestProgress, load_index
+from rag.index.store import load_index
 from tests.index.helpers import CountingEmbedder, make_settings
 
 FILES = {

@@ -15,7 +15,7 @@ from rag.errors import IndexCorruptError
 from rag.index import shards as shards_module
 from rag.index.ingest import ingest_corpus
 from rag.index.sharded_vectors import ShardedVectors
-from rag.index.shards import SHARDS_DIR, is_sharded, save_sharded, shard_count, shard_of
+from rag.index.shards import SHARDS_DIR, is_sharded, live_shard_count, save_sharded, shard_count, shard_of
 from rag.index.store import CorpusIndex, load_index, read_saved
 from rag.retrieval.hybrid import Retriever
 from rag.testing import SEEDS
@@ -108,10 +108,28 @@ def test_a_plain_ingest_after_a_sharded_one_sees_it_up_to_date(
     saved = read_saved(settings, HashingEmbedder())
     assert saved is not None and saved.chunks == list(whole.chunks)
     assert ingest_corpus(settings).up_to_date
-    rebuilt = ingest_corpus(settings, rebuild=True)  # now a plain index; the old shards go next save
-    assert not rebuilt.up_to_date and not is_sharded(settings.index_dir)
-    ingest_corpus(settings, rebuild=True)
-    assert not list((settings.index_dir / SHARDS_DIR).iterdir())
+
+
+def test_a_plain_ingest_keeps_a_sharded_index_in_as_many_shards(
+    tmp_path: Path, plain: tuple[Settings, CorpusIndex]
+) -> None:
+    """After 'rag ingest --ray', the Documents tab, --watch or a plain 'rag ingest' (even
+    --rebuild) must not turn a large sharded index into one index of everything."""
+    plain_settings, whole = plain
+    settings = _save_sharded(tmp_path, whole, 3)
+    result = ingest_corpus(settings, rebuild=True)
+    assert not result.up_to_date and result.stats is not None
+    assert is_sharded(settings.index_dir) and live_shard_count(settings.index_dir) == 3
+    loaded = load_index(settings, HashingEmbedder())
+    assert loaded.chunks == whole.chunks and loaded.lexical is not None
+    embedder = HashingEmbedder()
+    one = Retriever.from_index(whole, embedder, plain_settings)
+    many = Retriever.from_index(loaded, embedder, settings)
+    assert [h.chunk.id for h in many.search(QUERIES[0], k=8)] == [
+        h.chunk.id for h in one.search(QUERIES[0], k=8)
+    ]
+    ingest_corpus(settings, rebuild=True)  # the shards of the save before last are pruned
+    assert len(list((settings.index_dir / SHARDS_DIR).iterdir())) == 2
 
 
 def test_a_damaged_shard_is_reported(tmp_path: Path, plain: tuple[Settings, CorpusIndex]) -> None:

@@ -17,8 +17,9 @@ from rag.config import Settings
 from rag.corpus import SkippedFile
 from rag.embedders.base import Embedder
 from rag.errors import CorpusError
+from rag.index.embedding import IngestProgress, ProgressCallback
 from rag.index.ingest import IngestResult, ingest_corpus
-from rag.index.store import IngestProgress, ProgressCallback, read_manifest
+from rag.index.store import read_manifest
 from rag.testing import SEEDS, make_test_assistant
 from rag.types import Document
 from tests.corpus.fixtures import text_pdf
