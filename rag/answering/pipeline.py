@@ -16,17 +16,16 @@ from functools import partial
 from rag.answering.ahead import fits_beside
 from rag.answering.compose import Composer
 from rag.answering.condense import condense
-from rag.answering.draft import Draft, bounded_history, wrong_language, wrong_language_sentence
+from rag.answering.draft import Draft, bounded_history, wrong_language_sentence
 from rag.answering.evidence import EvidenceSentence, rank_evidence
 from rag.answering.evidence_prompt import plan_evidence_prompt
 from rag.answering.generate import generate
 from rag.answering.premise import DocumentTermIndex
 from rag.answering.prompt import SYSTEM_PROMPT, plan_prompt
 from rag.answering.refusal import other_language_text, reason_text, retrieval_says_unanswerable
+from rag.answering.repair import repair_language
 from rag.answering.sentence_vectors import SentenceVectors
-from rag.answering.translate import translate_sentences
-from rag.answering.types import ModelOutput, PromptPlan, RawSentence
-from rag.answering.untranslated import fix_untranslated, foreign_words
+from rag.answering.types import PromptPlan, RawSentence
 from rag.config import Settings
 from rag.embedders import create_embedder
 from rag.embedders.base import Embedder
@@ -36,14 +35,13 @@ from rag.index.persist import live_generation
 from rag.index.store import CorpusIndex, load_index
 from rag.retrieval import Retriever
 from rag.retrieval.question import check_question
-from rag.text.language import PROMPT_NAMES, answer_language, foreign_language
+from rag.text.language import answer_language, foreign_language
 from rag.types import (
     Answer,
     AnswerSentence,
     Document,
     Frozen,
     Hit,
-    SideCall,
     StreamDone,
     StreamEvent,
     StreamStatus,
@@ -200,20 +198,9 @@ class Assistant:
             first_shown=generation.first_shown,
             first_token=generation.first_token,
         )
-        output = generation.output
-        if wrong_language(output, lang):
-            # Small models drift into the passages' language: translate what they wrote.
-            yield StreamStatus(message=f"translating the answer into {PROMPT_NAMES[lang]}")
-            translated, call = translate_sentences(output.sentences, PROMPT_NAMES[lang], gen, lang)
-            draft = draft.with_side_calls([call])
-            if translated is not None:
-                output = output.model_copy(update={"sentences": translated})
-        if self.settings.fix_untranslated and output.answerable:
-            found = self._leftover_words(output, draft)
-            if any(found):
-                yield StreamStatus(message="translating words left in the sources' language")
-                output, calls = self._fix_leftover_words(output, found, draft)
-                draft = draft.with_side_calls(calls)
+        output, draft = yield from repair_language(
+            generation.output, draft, fix_words=self.settings.fix_untranslated
+        )
         yield StreamDone(answer=self.composer.compose(output, draft))
 
     # -- steps -------------------------------------------------------------------------------
@@ -295,28 +282,6 @@ class Assistant:
         previous = next((t.content for t in reversed(history) if t.role == "user"), None)
         default = answer_language(previous) if previous else "nl"
         return answer_language(question, default)
-
-    @staticmethod
-    def _foreign_text(draft: Draft) -> str:
-        """The passages' text in another language than the answer's."""
-        passages = draft.plan.passages if draft.plan else ()
-        return " ".join(p.passage.text for p in passages if p.chunk.language != draft.language)
-
-    def _leftover_words(self, output: ModelOutput, draft: Draft) -> list[list[str]]:
-        """Per sentence, the words it kept from the passages' language (none when all passages
-        are in the answer's language)."""
-        foreign = self._foreign_text(draft)
-        if not foreign:
-            return []
-        return [foreign_words(s.text, draft.language, foreign, draft.standalone) for s in output.sentences]
-
-    def _fix_leftover_words(
-        self, output: ModelOutput, found: list[list[str]], draft: Draft
-    ) -> tuple[ModelOutput, tuple[SideCall, ...]]:
-        fixed, calls = fix_untranslated(
-            output.sentences, found, draft.language, self._foreign_text(draft), draft.standalone, draft.gen
-        )
-        return output.model_copy(update={"sentences": fixed}), calls
 
 
 _assistants: dict[str, Assistant] = {}
