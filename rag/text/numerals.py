@@ -51,7 +51,7 @@ _TENS_EN = {
     "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
     "ninety": 90,
 }  # fmt: skip
-_BIG = {"hundred": 100, "honderd": 100, "thousand": 1000, "duizend": 1000, "million": 10**6,
+SCALE_WORDS = {"hundred": 100, "honderd": 100, "thousand": 1000, "duizend": 1000, "million": 10**6,
         "miljoen": 10**6, "billion": 10**9, "miljard": 10**9}  # fmt: skip
 _SMALL = {**_UNITS_NL, **_TEENS_NL, **_TENS_NL, **_UNITS_EN, **_TEENS_EN, **_TENS_EN}
 _JOINERS = {"and", "en"}  # "two hundred and fifty"; Dutch joins inside the word
@@ -82,10 +82,10 @@ def _compound_nl(word: str, scale: str = "duizend") -> int | None:
     return _below_100_nl(word)
 
 
-def _word_value(word: str) -> int | None:
+def word_value(word: str) -> int | None:
     """The value of one word: a small number, a scale word, a Dutch compound, 'twenty-five'."""
-    if word in _SMALL or word in _BIG:
-        return _SMALL.get(word, _BIG.get(word))
+    if word in _SMALL or word in SCALE_WORDS:
+        return _SMALL.get(word, SCALE_WORDS.get(word))
     if "-" in word:  # "twenty-five"
         tens, _, unit = word.partition("-")
         if tens in _TENS_EN and unit in _UNITS_EN:
@@ -114,13 +114,13 @@ def word_numbers(text: str) -> set[str]:
     run: list[int] = []
     words = _WORD.findall(fold(text))
     for i, word in enumerate([*words, ""]):
-        value = _word_value(word) if word else None
+        value = word_value(word) if word else None
         # "and"/"en" continues a number only after a scale: "two hundred and fifty", not "five and six"
         joins = (
             word in _JOINERS
             and run
             and run[-1] >= 100
-            and _word_value(words[i + 1] if i + 1 < len(words) else "")
+            and word_value(words[i + 1] if i + 1 < len(words) else "")
         )
         if value is not None and (value != 1 or run or word not in ("een", "one")):
             run.append(value)
@@ -131,14 +131,14 @@ def word_numbers(text: str) -> set[str]:
     return found
 
 
-_SCALED = re.compile(r"\b(\d+)(?:[.,](\d+))?\s+(" + "|".join(_BIG) + r")\b")
+_SCALED = re.compile(r"\b(\d+)(?:[.,](\d+))?\s+(" + "|".join(SCALE_WORDS) + r")\b")
 
 
 def scaled_numbers(text: str) -> set[str]:
     """Digits with a scale word: '5 miljoen' -> 5000000, '1,5 miljard' -> 1500000000."""
     found = set()
     for whole, fraction, scale in _SCALED.findall(fold(text)):
-        value = (int(whole) + (int(fraction) / 10 ** len(fraction) if fraction else 0)) * _BIG[scale]
+        value = (int(whole) + (int(fraction) / 10 ** len(fraction) if fraction else 0)) * SCALE_WORDS[scale]
         if value == int(value):
             found.add(str(int(value)))
     return found

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import re
 
-from rag.text.normalise import fold
-from rag.text.numerals import _BIG, _word_value, scaled_numbers, spelled_numbers
+from rag.text.normalise import fold, numbers
+from rag.text.numerals import SCALE_WORDS, scaled_numbers, spelled_numbers, word_value
 
 # Unit groups: every spelling of one unit, Dutch and English, singular and plural (folded).
 _GROUPS: dict[str, tuple[str, ...]] = {
@@ -42,11 +42,11 @@ _TOKEN = re.compile(r"[$€%]|\d+(?:[.,]\d+)*|[^\W\d_]+(?:-[^\W\d_]+)*")
 def _number(token: str) -> str | None:
     """A token that is a number, as a digit string without separators; None otherwise."""
     if token[0].isdigit():
-        return re.sub(r"[.,]", "", token)
+        return next(iter(numbers(token)))
     if token in ("een", "one"):  # mostly the article
         return None
-    value = _word_value(token)
-    return str(value) if value is not None and token not in _BIG else None
+    value = word_value(token)
+    return str(value) if value is not None and token not in SCALE_WORDS else None
 
 
 def numbers_with_units(text: str) -> set[tuple[str, str]]:
@@ -59,7 +59,7 @@ def numbers_with_units(text: str) -> set[tuple[str, str]]:
         if value is None:
             continue
         after = i + 1
-        if after < len(tokens) and tokens[after] in _BIG:  # '1,5 miljard euro': the scaled value
+        if after < len(tokens) and tokens[after] in SCALE_WORDS:  # '1,5 miljard euro': the scaled value
             scaled = scaled_numbers(f"{token} {tokens[after]}")
             value = next(iter(scaled), value)
             after += 1
