@@ -19,6 +19,7 @@ CANDIDATES is only lost when an allowed one ranks above it, and the samplers aft
 from __future__ import annotations
 
 import ctypes
+import functools
 import importlib
 from typing import Any
 
@@ -97,7 +98,7 @@ class PrefilteredGrammar:
         self._small_array.selected = -1
         self._small_array.sorted = False
         self._lib.llama_sampler_apply(self._grammar, ctypes.byref(self._small_array))
-        allowed = np.isfinite(small["logit"][:k])
+        allowed = np.isfinite(small["logit"])
         if not allowed.any():
             self.full_checks += 1
             self._lib.llama_sampler_apply(self._grammar, cur_p)
@@ -117,9 +118,6 @@ class PrefilteredGrammar:
             self._grammar = None
 
 
-_CLASSES: dict[int, type] = {}
-
-
 def _usable(llama: Any, grammar: Any) -> bool:
     """The private parts of llama-cpp-python (0.3.36) that prefiltered_llama relies on."""
     return (
@@ -129,13 +127,12 @@ def _usable(llama: Any, grammar: Any) -> bool:
     )
 
 
+@functools.cache
 def prefiltered_llama(llama_cpp: Any) -> type:
     """A `llama_cpp.Llama` whose sampler chain puts PrefilteredGrammar where llama-cpp-python
     would put the plain grammar sampler (first: before the repeat penalty, which only lowers
     the logits of repeated tokens). With another llama-cpp-python whose private parts differ,
     it falls back on that version's own grammar sampler."""
-    if id(llama_cpp) in _CLASSES:
-        return _CLASSES[id(llama_cpp)]
     internals: Any = importlib.import_module("llama_cpp._internals")
 
     class PrefilteredLlama(llama_cpp.Llama):  # type: ignore[misc]
@@ -151,20 +148,16 @@ def prefiltered_llama(llama_cpp: Any) -> type:
                 fresh.close()
                 return super()._init_sampler(*args, grammar=grammar, **kwargs)
             ours = PrefilteredGrammar(llama_cpp, self._model.vocab, grammar._grammar, grammar._root)
-            _chain_add(llama_cpp, fresh.sampler, ours.pointer())
+            llama_cpp.llama_sampler_chain_add(fresh.sampler, ours.pointer())
             # llama-cpp-python takes its custom samplers out of the chain before freeing it
             # (llama.cpp would `delete` them); ours is one, and it frees its grammar after.
             fresh.custom_samplers.append((0, ours))
             fresh._exit_stack.callback(ours.close)
             while llama_cpp.llama_sampler_chain_n(chain.sampler) > 0:
-                _chain_add(llama_cpp, fresh.sampler, llama_cpp.llama_sampler_chain_remove(chain.sampler, 0))
+                moved = llama_cpp.llama_sampler_chain_remove(chain.sampler, 0)
+                llama_cpp.llama_sampler_chain_add(fresh.sampler, moved)
             chain.close()
             self.last_grammar = ours
             return fresh
 
-    _CLASSES[id(llama_cpp)] = PrefilteredLlama
     return PrefilteredLlama
-
-
-def _chain_add(llama_cpp: Any, chain: Any, sampler: Any) -> None:
-    llama_cpp.llama_sampler_chain_add(chain, sampler)
