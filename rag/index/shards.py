@@ -115,6 +115,7 @@ def save_sharded(
     shard_of_doc = {doc.id: member for doc, member in zip(documents, members, strict=True)}
     rows = np.array([shard_of_doc[chunk.doc_id] for chunk in chunks], dtype=np.int64)
     names = []
+    parts: list[tuple[Sequence[Document], Sequence[Chunk]]] = []
     for shard in sorted(set(members)):
         shard_docs = [doc for doc, member in zip(documents, members, strict=True) if member == shard]
         shard_chunks = [chunk for chunk, row in zip(chunks, rows, strict=True) if row == shard]
@@ -132,7 +133,9 @@ def save_sharded(
             lexical=False,
         )
         names.append(name)
+        parts.append((shard_docs, shard_chunks))
     order = tuple(doc.id for doc in documents)
+    merged = _merge(parts, order)[1]  # the chunks in the order load_sharded gives them
     shard_set = ShardSet(run=run, count=count, shards=tuple(names), order=order, skipped=dict(skipped or {}))
     whole = make_manifest(settings, embedder, documents, len(chunks), dim=dim)
     folder = save_files(
@@ -140,18 +143,11 @@ def save_sharded(
         {
             MANIFEST: lambda path: path.write_text(whole.model_dump_json(indent=2), encoding="utf-8"),
             SHARDS: lambda path: path.write_text(shard_set.model_dump_json(indent=2), encoding="utf-8"),
-            # one BM25 over all shards, in the order load_sharded merges them: by document
-            LEXICAL: lexical_of(_merged_order(documents, chunks)).save,
+            LEXICAL: lexical_of(merged).save,  # one BM25 over all shards
         },
     )
     prune_runs(directory)
     return folder
-
-
-def _merged_order(documents: Sequence[Document], chunks: Sequence[Chunk]) -> list[Chunk]:
-    """The chunks in the order `_merge` gives them at load: by document, each in its own order."""
-    place = {doc.id: i for i, doc in enumerate(documents)}
-    return sorted(chunks, key=lambda chunk: place[chunk.doc_id])
 
 
 def prune_runs(directory: Path) -> None:
