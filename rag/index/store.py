@@ -146,8 +146,7 @@ def save_index(index: CorpusIndex, directory: Path, *, lexical: bool = True) -> 
         VECTORS: index.vectors.save,
     }
     if lexical:
-        index.lexical = lexical_of(index.chunks, index.lexical)
-        writers[LEXICAL] = index.lexical.save
+        writers[LEXICAL] = lexical_of(index.chunks, index.lexical).save
     folder = save_files(directory, writers)
     prune_runs(directory)  # the shards of a sharded index two saves ago
     return folder
