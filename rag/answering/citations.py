@@ -12,6 +12,7 @@ from rag.answering.premise import DocumentTerms, mentions, premise_names, spelle
 from rag.answering.types import Checked, PlannedPassage, RawSentence
 from rag.corpus import pages_in, section_at, split_sentences
 from rag.text import TextAnalyser, content_terms, spelled_numbers
+from rag.text.dates import calendar_words, date_calendar
 from rag.text.units import mismatched_units
 from rag.types import AnswerSentence, Citation
 
@@ -35,9 +36,20 @@ def lexical_support(sentence: str, passage: str, language: str) -> float:
     return len(said & have) / len(said)
 
 
+def checkable_facts(text: str) -> set[str]:
+    """What a sentence can get wrong in one word: its numbers, weekdays and months."""
+    return spelled_numbers(text) | calendar_words(text)
+
+
 def unsupported_numbers(sentence: str, sources: str, question: str) -> set[str]:
-    """Numbers in the sentence that neither the cited passages nor the question contain."""
-    return spelled_numbers(sentence) - spelled_numbers(sources) - spelled_numbers(question)
+    """Numbers, weekdays and months in the sentence that neither the cited passages nor the
+    question contain."""
+    return checkable_facts(sentence) - checkable_facts(sources) - checkable_facts(question)
+
+
+def _passage_facts(planned: PlannedPassage) -> set[str]:
+    """The passage's numbers, weekdays and months, with the month and weekday of its date."""
+    return checkable_facts(planned.labelled_text()) | date_calendar(planned.passage.date)
 
 
 def _lexical_scores(
@@ -110,14 +122,15 @@ def _cover_numbers(
     sentence: str, sources: tuple[int, ...], scores: list[float], passages: Sequence[PlannedPassage],
     question: str, threshold: float,
 ) -> tuple[int, ...] | None:  # fmt: skip
-    """Sources extended so that every number of the sentence is backed; None if impossible."""
-    text = " ".join(passages[n - 1].labelled_text() for n in sources)
-    missing = unsupported_numbers(sentence, text, question)
+    """Sources extended so that every number, weekday and month of the sentence is backed;
+    None if impossible."""
+    cited = set().union(*(_passage_facts(passages[n - 1]) for n in sources))
+    missing = checkable_facts(sentence) - cited - checkable_facts(question)
     extra: list[int] = []
     for n in sorted(range(1, len(passages) + 1), key=lambda n: -scores[n - 1]):
         if not missing or len(sources) + len(extra) >= MAX_SOURCES + 1:
             break
-        found = spelled_numbers(passages[n - 1].labelled_text()) & missing
+        found = _passage_facts(passages[n - 1]) & missing
         if n not in sources and found and scores[n - 1] >= threshold:
             extra.append(n)
             missing -= found

@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 
 from rag.answering.types import PlannedPassage
 from rag.text import TextAnalyser, fold
+from rag.text.dates import MONTHS
 from rag.types import Document
 
 # doc_id -> the analyser's terms of that whole document (empty when unknown)
@@ -28,12 +29,6 @@ _LABEL_NUMBER = re.compile(r"\s+\d")
 # shared stem of at least this many letters, with at most _ENDING letters after it on each side.
 _STEM, _ENDING = 5, 2
 
-_MONTHS = (
-    ("januari", "January"), ("februari", "February"), ("maart", "March"), ("april", "April"),
-    ("mei", "May"), ("juni", "June"), ("juli", "July"), ("augustus", "August"),
-    ("september", "September"), ("oktober", "October"), ("november", "November"), ("december", "December"),
-)  # fmt: skip
-
 
 def spelled_date(date: str | None) -> str:
     """'2022-10-14' -> '14 oktober October 2022': the passage label's date in the words an
@@ -41,7 +36,7 @@ def spelled_date(date: str | None) -> str:
     parts = (date or "").split("-")
     if len(parts) < 2 or not all(p.isdigit() for p in parts) or not 1 <= int(parts[1]) <= 12:
         return date or ""
-    months = " ".join(_MONTHS[int(parts[1]) - 1])
+    months = " ".join(MONTHS[int(parts[1]) - 1])
     day = str(int(parts[2])) if len(parts) > 2 else ""
     return " ".join(x for x in (day, months, parts[0]) if x)
 

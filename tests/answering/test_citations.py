@@ -107,6 +107,30 @@ def test_number_words_count_as_numbers() -> None:
     assert unsupported_numbers("It takes 6 days.", "maximaal vijf dagen", "") == {"6"}
 
 
+def test_a_weekday_or_month_no_source_names_is_dropped_like_a_wrong_number() -> None:
+    said = "Borrell zei op dinsdag dat het Westen niet nucleair terugslaat."
+    source = "Ook EU-buitenlandchef Borrell zei donderdag dat het Westen niet nucleair terugslaat."
+    assert unsupported_numbers(said, source, "") == {"weekday:1"}
+    assert unsupported_numbers(said.replace("dinsdag", "donderdag"), source, "") == set()
+    assert unsupported_numbers("Borrell spoke on Thursday.", source, "") == set()  # either language
+    assert unsupported_numbers(said, source, "Wat zei Borrell dinsdag?") == set()  # the user's own
+
+
+def test_a_weekday_or_month_that_follows_from_the_passage_date_is_backed() -> None:
+    dated = planned(1, "De Russische leider kondigde de komst van kernwapens naar Belarus aan.")
+    dated = PlannedPassage(dated.passage.model_copy(update={"date": "2023-03-25"}), dated.chunk, dated.spans)
+    kept = check_sentences(
+        [RawSentence(text="Op zaterdag kondigde de Russische leider kernwapens voor Belarus aan.", sources=[1])],
+        [dated], question="Wanneer?", language="nl", threshold=0.5, analyser=ANALYSER,
+    )  # fmt: skip
+    assert len(kept.sentences) == 1
+    wrong = check_sentences(
+        [RawSentence(text="Op dinsdag kondigde de Russische leider kernwapens voor Belarus aan.", sources=[1])],
+        [dated], question="Wanneer?", language="nl", threshold=0.5, analyser=ANALYSER,
+    )  # fmt: skip
+    assert wrong.sentences == () and len(wrong.dropped) == 1
+
+
 def test_lexical_support_uses_stems_and_ignores_stopwords() -> None:
     assert lexical_support("De kernwapens worden geplaatst", "kernwapen plaatsen", "nl") == 1.0
     assert lexical_support("appeltaart", "kernwapen plaatsen", "nl") == 0.0
