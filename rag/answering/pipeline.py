@@ -15,7 +15,7 @@ from functools import partial
 
 from rag.answering.ahead import fits_beside
 from rag.answering.compose import Composer
-from rag.answering.condense import condense
+from rag.answering.condense import condense, heuristic_standalone
 from rag.answering.draft import Draft, bounded_history, wrong_language_sentence
 from rag.answering.evidence import EvidenceSentence, rank_evidence
 from rag.answering.evidence_prompt import plan_evidence_prompt
@@ -173,7 +173,10 @@ class Assistant:
         started = time.perf_counter()
         yield StreamStatus(message="retrieving")
         standalone, condensing = condense(question, turns, gen, lang, self.analyser)
-        hits = self.retriever.search(standalone, k=k + 3)
+        # A follow-up is also searched as worded in the conversation (the turn before it, then
+        # it): the small model's rewrite sometimes loses what the follow-up refers to.
+        context = heuristic_standalone(question, turns) if condensing else None
+        hits = self.retriever.search(standalone, k=k + 3, context_query=context)
         draft = Draft(question, standalone, lang, tuple(hits), gen, started, time.perf_counter())
         draft = draft.with_side_calls(condensing)
         if retrieval_says_unanswerable(hits, self.settings.refusal_threshold):

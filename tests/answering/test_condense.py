@@ -13,7 +13,7 @@ from rag.answering.pipeline import Assistant
 from rag.generators.base import GenerationRequest
 from rag.testing import cite_first_passage, make_test_assistant
 from rag.text import TextAnalyser
-from rag.types import Turn
+from rag.types import Hit, Turn
 
 ANALYSER = TextAnalyser()
 HISTORY = [
@@ -97,3 +97,35 @@ def test_the_rewrite_prompt_is_short(assistant: Assistant) -> None:
     assert conversation.count("Zapad") == 2  # only the last CONDENSE_TURNS turns: one early exchange
     assert len(history) > CONDENSE_TURNS
     assert all(len(line) <= MAX_TURN_CHARS + len("assistant: ") for line in conversation.splitlines())
+
+
+def test_a_rewrite_that_loses_the_referent_still_finds_its_passages(tmp_path: Path) -> None:
+    corpus = tmp_path / "docs"
+    corpus.mkdir()
+    (corpus / "rjabkov.txt").write_text(
+        "Rjabkov verklaarde woensdag dat Rusland geen informatie meer deelt over raketproeven.\n",
+        encoding="utf-8",
+    )
+    for n, place in enumerate(["Brussel", "Vilnius", "Warschau", "Den Haag", "Riga"]):
+        (corpus / f"other{n}.txt").write_text(
+            f"Er werd toen in {place} gezegd dat de oefening drie dagen duurde.\n", encoding="utf-8"
+        )
+
+    def lossy(request: GenerationRequest) -> str:
+        if request.task == "condense":
+            return json.dumps({"question": "Wat werd er toen gezegd?"})  # Rjabkov is gone
+        return cite_first_passage(request)
+
+    assistant = make_test_assistant(tmp_path / "data", lossy, corpus_dir=corpus, top_k=2)
+    history = [
+        Turn(role="user", content="Wat verklaarde Rjabkov over de informatie aan de VS?"),
+        Turn(role="assistant", content="Dat Rusland geen informatie meer deelt [1]."),
+    ]
+    answer = assistant.answer("En wat zei hij daarna?", history)
+    assert answer.standalone_question == "Wat werd er toen gezegd?"
+
+    def rank(hits: list[Hit]) -> int:
+        return next(h.rank for h in hits if "Rjabkov" in h.chunk.text)
+
+    alone = assistant.retriever.search("Wat werd er toen gezegd?", k=len(assistant.index.chunks))
+    assert rank(list(answer.hits)) < rank(alone) == len(alone)  # last on its own, ahead with context

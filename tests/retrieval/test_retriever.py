@@ -120,3 +120,32 @@ def test_each_legs_best_chunk_stays_in_the_top_k() -> None:
     order = [2, 3, 4, 1, 5, 9]  # fusion left both legs' winners (1, 9) out of the top 3
     assert keep_leg_winners(order, legs, 3) == [2, 1, 9, 3, 4, 5]  # both winners (1 and 9) moved up
     assert keep_leg_winners([9, 1, 2], legs, 3) == [9, 1, 2]  # nothing to do
+
+
+def test_a_context_query_brings_in_what_only_the_conversation_names(retriever: Retriever) -> None:
+    # The rewrite lost the referent: "the weapons" alone finds the doctrine passage first.
+    lost = "Hoeveel wapens heeft Rusland daar?"
+    alone = [h.chunk.id for h in retriever.search(lost, k=2)]
+    context = "President Poetin wil kernwapens in Wit-Rusland plaatsen. Hoeveel wapens heeft Rusland daar?"
+    both = retriever.search(lost, k=2, context_query=context)
+    assert "b:0000" not in alone
+    assert "b:0000" in [h.chunk.id for h in both]
+    assert [h.rank for h in both] == [1, 2]
+
+
+def test_without_a_new_context_query_the_search_is_unchanged(retriever: Retriever) -> None:
+    query = "Poetin kernwapens Belarus"
+    plain = retriever.search(query, k=4)
+    assert retriever.search(query, k=4, context_query=None) == plain
+    assert retriever.search(query, k=4, context_query="  ") == plain
+    assert retriever.search(query, k=4, context_query=query) == plain
+
+
+def test_a_context_query_weighs_both_rankings_alike(retriever: Retriever) -> None:
+    query, context = "nucleaire doctrine juni 2024", "substrategische kernwapens Rusland"
+    one = retriever.search(query, k=4, context_query=context)
+    swapped = retriever.search(context, k=4, context_query=query)
+    assert [h.chunk.id for h in one] == [h.chunk.id for h in swapped]
+    assert [h.score for h in one] == pytest.approx([h.score for h in swapped])
+    assert {h.chunk.id for h in retriever.search(query, k=1)} <= {h.chunk.id for h in one}
+    assert {h.chunk.id for h in retriever.search(context, k=1)} <= {h.chunk.id for h in one}
