@@ -85,14 +85,20 @@ def _add_semantic(
 
 
 def _choose_sources(cited: list[int], scores: list[float], threshold: float) -> tuple[int, ...]:
-    """Keep valid cited passages that support the sentence; else the best supporting passage."""
+    """Keep valid cited passages that support the sentence; else the best supporting passage.
+    When a passage the model did not cite supports the sentence clearly better (by more than
+    CITE_MARGIN) than every cited one, the citation moves to it: small models cite a passage on
+    the same topic beside the one that says it (a sentence copied word for word from [2], cited
+    as [3], which shares only the names)."""
     valid = [n for n in dict.fromkeys(cited) if 1 <= n <= len(scores)]
     good = [n for n in valid if scores[n - 1] >= threshold]
-    if good:
-        # Small models cite every passage on the topic; keep those about as strong as the best.
-        best_cited = max(scores[n - 1] for n in good)
-        return tuple(n for n in good if scores[n - 1] >= best_cited - CITE_MARGIN)[:MAX_SOURCES]
     best = max(range(len(scores)), key=lambda i: scores[i], default=-1)
+    if good:
+        best_cited = max(scores[n - 1] for n in good)
+        if scores[best] > best_cited + CITE_MARGIN:
+            return (best + 1,)
+        # Small models cite every passage on the topic; keep those about as strong as the best.
+        return tuple(n for n in good if scores[n - 1] >= best_cited - CITE_MARGIN)[:MAX_SOURCES]
     return (best + 1,) if best >= 0 and scores[best] >= threshold else ()
 
 

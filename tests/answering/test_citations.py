@@ -67,6 +67,29 @@ def test_out_of_range_and_wrong_citations_are_repaired() -> None:
     assert [s.sources for s in out.sentences] == [(2,)]  # type: ignore[attr-defined]
 
 
+def test_a_citation_moves_to_the_passage_that_clearly_says_it() -> None:
+    # Copied word for word from [1], cited as [2], which shares a few words with it.
+    copied = "Rusland heeft maximaal vijf dagen nodig om de Baltische staten te veroveren."
+    passages = [
+        *PASSAGES[:1],
+        planned(2, "Rusland wil de Baltische staten niet veroveren, zei RAND."),
+        *PASSAGES[2:],
+    ]
+    out = check_sentences(
+        [RawSentence(text=copied, sources=[2])],
+        passages, question="vraag", language="nl", threshold=0.5, analyser=ANALYSER,
+    )  # fmt: skip
+    assert [s.sources for s in out.sentences] == [(1,)]
+    (cite,) = out.citations
+    assert cite.quote == copied
+
+
+def test_a_cited_passage_about_as_good_as_the_best_is_kept() -> None:
+    said = "De NAVO besloot in Wales tot de VJTF."
+    out = check([RawSentence(text=said, sources=[2])])
+    assert [s.sources for s in out.sentences] == [(2,)]  # type: ignore[attr-defined]
+
+
 def test_weak_extra_citations_are_trimmed() -> None:
     sentence = "Rusland heeft maximaal vijf dagen nodig om de Baltische staten te veroveren, zei RAND."
     out = check([RawSentence(text=sentence, sources=[1, 2, 3])])
