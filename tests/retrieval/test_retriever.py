@@ -149,3 +149,13 @@ def test_a_context_query_weighs_both_rankings_alike(retriever: Retriever) -> Non
     assert [h.score for h in one] == pytest.approx([h.score for h in swapped])
     assert {h.chunk.id for h in retriever.search(query, k=1)} <= {h.chunk.id for h in one}
     assert {h.chunk.id for h in retriever.search(context, k=1)} <= {h.chunk.id for h in one}
+
+
+def test_a_hit_only_the_context_finds_carries_the_contexts_closeness(retriever: Retriever) -> None:
+    lost = "Hoeveel wapens heeft Rusland daar?"
+    context = "President Poetin wil kernwapens in Wit-Rusland plaatsen. Hoeveel wapens heeft Rusland daar?"
+    by_context = {h.chunk.id: h for h in retriever.search(context, k=6)}
+    by_lost = {h.chunk.id: h for h in retriever.search(lost, k=6)}
+    for hit in retriever.search(lost, k=6, context_query=context):
+        scores = [h.dense_score for h in (by_context.get(hit.chunk.id), by_lost.get(hit.chunk.id)) if h]
+        assert hit.dense_score == max(s for s in scores if s is not None)
