@@ -41,10 +41,10 @@ def checkable_facts(text: str) -> set[str]:
     return spelled_numbers(text) | calendar_words(text)
 
 
-def unsupported_numbers(sentence: str, sources: str, question: str) -> set[str]:
-    """Numbers, weekdays and months in the sentence that neither the cited passages nor the
-    question contain."""
-    return checkable_facts(sentence) - checkable_facts(sources) - checkable_facts(question)
+def unbacked_facts(sentence: str, backed: set[str], question: str) -> set[str]:
+    """Numbers, weekdays and months in the sentence that neither `backed` (the facts of its
+    sources) nor the question holds."""
+    return checkable_facts(sentence) - backed - checkable_facts(question)
 
 
 def _passage_facts(planned: PlannedPassage) -> set[str]:
@@ -125,18 +125,17 @@ def _support(
 
 
 def _cover_numbers(
-    sentence: str, sources: tuple[int, ...], scores: list[float], passages: Sequence[PlannedPassage],
+    sentence: str, sources: tuple[int, ...], scores: list[float], facts: Sequence[set[str]],
     question: str, threshold: float,
 ) -> tuple[int, ...] | None:  # fmt: skip
     """Sources extended so that every number, weekday and month of the sentence is backed;
-    None if impossible."""
-    cited = set().union(*(_passage_facts(passages[n - 1]) for n in sources))
-    missing = checkable_facts(sentence) - cited - checkable_facts(question)
+    None if impossible. `facts`: each passage's _passage_facts."""
+    missing = unbacked_facts(sentence, set().union(*(facts[n - 1] for n in sources)), question)
     extra: list[int] = []
-    for n in sorted(range(1, len(passages) + 1), key=lambda n: -scores[n - 1]):
+    for n in sorted(range(1, len(facts) + 1), key=lambda n: -scores[n - 1]):
         if not missing or len(sources) + len(extra) >= MAX_SOURCES + 1:
             break
-        found = _passage_facts(passages[n - 1]) & missing
+        found = facts[n - 1] & missing
         if n not in sources and found and scores[n - 1] >= threshold:
             extra.append(n)
             missing -= found
@@ -165,6 +164,7 @@ def check_sentences(
     cites: dict[int, Citation] = {}
     absent = premise_names(question, passages, analyser, document_terms)
     every_passage = " ".join(p.labelled_text() for p in passages)
+    facts = [_passage_facts(p) for p in passages]  # once, not once per sentence
     for item in raw:
         for text in _split(item.text, language):
             if any(mentions(text, name) for name in absent):
@@ -176,7 +176,7 @@ def check_sentences(
             sources, scores = _support(
                 text, item.sources, passages, language, threshold, similarity, analyser
             )
-            backed = _cover_numbers(text, sources, scores, passages, question, threshold) if sources else None
+            backed = _cover_numbers(text, sources, scores, facts, question, threshold) if sources else None
             if not backed or mismatched_units(text, every_passage):
                 dropped.append(text)  # unsupported, or a number copied with another unit
                 continue

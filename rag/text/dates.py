@@ -20,11 +20,9 @@ WEEKDAYS = (
     ("vrijdag", "Friday"), ("zaterdag", "Saturday"), ("zondag", "Sunday"),
 )  # fmt: skip
 
-_KEY: dict[str, str] = {}
-for _i, (_nl, _en) in enumerate(WEEKDAYS):
-    _KEY[_nl] = _KEY[_en.lower()] = f"weekday:{_i}"
-for _i, (_nl, _en) in enumerate(MONTHS):
-    _KEY[_nl] = _KEY[_en.lower()] = f"month:{_i + 1}"
+_KEY = {name.lower(): f"weekday:{i}" for i, names in enumerate(WEEKDAYS) for name in names} | {
+    name.lower(): f"month:{i}" for i, names in enumerate(MONTHS, start=1) for name in names
+}
 # Written short with a full stop ("14 okt. 2022", "Sept. 5").
 _SHORT = {"jan": 1, "feb": 2, "aug": 8, "sep": 9, "sept": 9, "okt": 10, "oct": 10, "nov": 11, "dec": 12}
 

@@ -6,10 +6,11 @@ from collections.abc import Sequence
 
 from rag.answering.citations import (
     check_sentences,
+    checkable_facts,
     lexical_support,
     span_citation,
     spelled_date,
-    unsupported_numbers,
+    unbacked_facts,
 )
 from rag.answering.output import RawSentence
 from rag.answering.prompt import PlannedPassage
@@ -126,17 +127,18 @@ def test_semantic_support_is_asked_only_when_words_do_not_match() -> None:
 
 
 def test_number_words_count_as_numbers() -> None:
-    assert unsupported_numbers("It takes 5 days.", "maximaal vijf dagen", "") == set()
-    assert unsupported_numbers("It takes 6 days.", "maximaal vijf dagen", "") == {"6"}
+    assert unbacked_facts("It takes 5 days.", checkable_facts("maximaal vijf dagen"), "") == set()
+    assert unbacked_facts("It takes 6 days.", checkable_facts("maximaal vijf dagen"), "") == {"6"}
 
 
 def test_a_weekday_or_month_no_source_names_is_dropped_like_a_wrong_number() -> None:
     said = "Borrell zei op dinsdag dat het Westen niet nucleair terugslaat."
     source = "Ook EU-buitenlandchef Borrell zei donderdag dat het Westen niet nucleair terugslaat."
-    assert unsupported_numbers(said, source, "") == {"weekday:1"}
-    assert unsupported_numbers(said.replace("dinsdag", "donderdag"), source, "") == set()
-    assert unsupported_numbers("Borrell spoke on Thursday.", source, "") == set()  # either language
-    assert unsupported_numbers(said, source, "Wat zei Borrell dinsdag?") == set()  # the user's own
+    backed = checkable_facts(source)
+    assert unbacked_facts(said, backed, "") == {"weekday:1"}
+    assert unbacked_facts(said.replace("dinsdag", "donderdag"), backed, "") == set()
+    assert unbacked_facts("Borrell spoke on Thursday.", backed, "") == set()  # either language
+    assert unbacked_facts(said, backed, "Wat zei Borrell dinsdag?") == set()  # the user's own
 
 
 def test_a_weekday_or_month_that_follows_from_the_passage_date_is_backed() -> None:
