@@ -17,15 +17,15 @@ from rag.answering.ahead import fits_beside
 from rag.answering.compose import Composer
 from rag.answering.condense import condense, heuristic_standalone
 from rag.answering.draft import Draft, bounded_history, wrong_language_sentence
-from rag.answering.evidence import EvidenceSentence, rank_evidence
-from rag.answering.evidence_prompt import plan_evidence_prompt
+from rag.answering.evidence import EvidenceSentence
 from rag.answering.generate import generate
+from rag.answering.planner import Planner
 from rag.answering.premise import DocumentTermIndex
-from rag.answering.prompt import SYSTEM_PROMPT, plan_prompt
+from rag.answering.prompt import SYSTEM_PROMPT
 from rag.answering.refusal import other_language_text, reason_text, retrieval_says_unanswerable
 from rag.answering.repair import repair_language
 from rag.answering.sentence_vectors import SentenceVectors
-from rag.answering.types import PromptPlan, RawSentence
+from rag.answering.types import RawSentence
 from rag.config import Settings
 from rag.embedders import create_embedder
 from rag.embedders.base import Embedder
@@ -41,7 +41,6 @@ from rag.types import (
     AnswerSentence,
     Document,
     Frozen,
-    Hit,
     StreamDone,
     StreamEvent,
     StreamStatus,
@@ -70,6 +69,7 @@ class Assistant:
         # The one text analyser, shared with the lexical index (same variant table).
         self.analyser = self.retriever.lexical.analyser
         self.sentence_vectors = SentenceVectors(embedder)
+        self.planner = Planner(settings, self.retriever.lexical, self.sentence_vectors)
         # The model writes on while a sentence is checked, when both fit on the cores at once.
         self.generate_ahead = fits_beside(settings.llm_threads, settings.embed_threads)
         self.composer = Composer(
@@ -132,7 +132,7 @@ class Assistant:
     def rank_evidence(self, answer: Answer) -> list[EvidenceSentence]:
         """The sentences of an answer's hits, ranked as evidence for its question (the eval's
         evidence-sentence recall@k measures this ranking without the LLM)."""
-        return self._evidence(answer.standalone_question, answer.language, answer.hits)
+        return self.planner.evidence(answer.standalone_question, answer.language, answer.hits)
 
     def info(self) -> AssistantInfo:
         return AssistantInfo(
@@ -182,7 +182,7 @@ class Assistant:
         if retrieval_says_unanswerable(hits, self.settings.refusal_threshold):
             yield StreamDone(answer=draft.refusal("no_passage"))
             return
-        plan = self._plan(standalone, hits, lang, k, gen, original=question if turns else None)
+        plan = self.planner.plan(standalone, hits, lang, k, gen, original=question if turns else None)
         yield StreamStatus(message="generating")
         draft = replace(draft, plan=plan)
         generation = yield from generate(
@@ -207,54 +207,6 @@ class Assistant:
         yield StreamDone(answer=self.composer.compose(output, draft))
 
     # -- steps -------------------------------------------------------------------------------
-
-    def _plan(
-        self, question: str, hits: Sequence[Hit], lang: str, k: int, gen: Generator, original: str | None
-    ) -> PromptPlan:
-        """The prompt: the best evidence sentences (evidence first), or the top k chunks trimmed."""
-        settings = self.settings
-        terms = set(self.retriever.lexical.analyse_query(question, lang))
-        ranked = self._evidence(question, lang, hits, terms) if settings.evidence_sentences else []
-        if ranked:
-            return plan_evidence_prompt(
-                question,
-                ranked,
-                language=lang,
-                count_tokens=gen.count_tokens,
-                context_size=gen.context_size,
-                max_answer_tokens=settings.max_answer_tokens,
-                max_sentences=settings.evidence_sentences,
-                max_evidence_tokens=settings.max_evidence_tokens,
-                original_question=original,
-            )
-        return plan_prompt(
-            question,
-            hits,
-            language=lang,
-            count_tokens=gen.count_tokens,
-            context_size=gen.context_size,
-            max_answer_tokens=settings.max_answer_tokens,
-            top_k=k,
-            max_passage_tokens=settings.max_passage_tokens,
-            original_question=original,
-            analyser=self.analyser,
-            question_terms=terms,
-        )
-
-    def _evidence(
-        self, question: str, lang: str, hits: Sequence[Hit], terms: set[str] | None = None
-    ) -> list[EvidenceSentence]:
-        return rank_evidence(
-            question,
-            lang,
-            hits,
-            embed_sentences=self.sentence_vectors.embed,
-            embed_query=self.sentence_vectors.query,
-            analyser=self.analyser,
-            question_terms=terms
-            if terms is not None
-            else set(self.retriever.lexical.analyse_query(question, lang)),
-        )
 
     def _checked_sentences(self, raw: Sequence[RawSentence], draft: Draft) -> tuple[AnswerSentence, ...]:
         """The model's sentences that pass the final answer's check, as they are streamed.

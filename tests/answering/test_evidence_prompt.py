@@ -109,15 +109,15 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
 def test_the_model_reads_the_answering_sentence_in_a_shorter_prompt(assistant: Assistant) -> None:
     gen = assistant.generator
     hits = assistant.retriever.search(QUESTION, k=8)
-    evidence_plan = assistant._plan(QUESTION, hits, "nl", 5, gen, None)
-    chunks = assistant.with_settings(evidence_sentences=0)._plan(QUESTION, hits, "nl", 5, gen, None)
+    evidence_plan = assistant.planner.plan(QUESTION, hits, "nl", 5, gen, None)
+    chunks = assistant.with_settings(evidence_sentences=0).planner.plan(QUESTION, hits, "nl", 5, gen, None)
     assert "vijf dagen nodig om de Baltische staten te veroveren" in evidence_plan.messages[1].content
     assert evidence_plan.prompt_tokens < chunks.prompt_tokens
 
 
 def test_with_evidence_sentences_zero_the_model_reads_trimmed_chunks(assistant: Assistant) -> None:
     hits = assistant.retriever.search(QUESTION, k=8)
-    plan = assistant.with_settings(evidence_sentences=0)._plan(
+    plan = assistant.with_settings(evidence_sentences=0).planner.plan(
         QUESTION, hits, "nl", 5, assistant.generator, None
     )
     assert [p.chunk.id for p in plan.passages] == [h.chunk.id for h in hits[:5]][: len(plan.passages)]
@@ -133,6 +133,6 @@ def test_the_evidence_order_is_the_ranking(assistant: Assistant) -> None:
         embed_query=assistant.sentence_vectors.query,
         analyser=assistant.analyser,
     )
-    plan = assistant._plan(QUESTION, hits, "nl", 5, assistant.generator, None)
+    plan = assistant.planner.plan(QUESTION, hits, "nl", 5, assistant.generator, None)
     assert plan.passages[0].chunk.id == ranked[0].chunk.id
     assert (ranked[0].start, ranked[0].end) in plan.passages[0].spans
