@@ -13,6 +13,7 @@ from rag.answering.types import Checked, PlannedPassage, RawSentence
 from rag.corpus import pages_in, section_at, split_sentences
 from rag.text import TextAnalyser, content_terms, spelled_numbers
 from rag.text.dates import calendar_words, date_calendar
+from rag.text.normalise import without_footnote_marks
 from rag.text.units import mismatched_units
 from rag.types import AnswerSentence, Citation
 
@@ -48,8 +49,12 @@ def unbacked_facts(sentence: str, backed: set[str], question: str) -> set[str]:
 
 
 def _passage_facts(planned: PlannedPassage) -> set[str]:
-    """The passage's numbers, weekdays and months, with the month and weekday of its date."""
-    return checkable_facts(planned.labelled_text()) | date_calendar(planned.passage.date)
+    """The passage's numbers, weekdays and months, with the month and weekday of its date.
+    Footnote marks count nothing, so they back no number ("bezat 53 kernwapens" read from the
+    note "53 J.E. Noll e.a., ...")."""
+    p = planned.passage
+    text = without_footnote_marks(p.text, footnotes=planned.chunk.kind == "footnote")
+    return checkable_facts(f"{p.title} {(p.date or '').replace('-', ' ')} {text}") | date_calendar(p.date)
 
 
 def _lexical_scores(

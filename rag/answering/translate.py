@@ -5,7 +5,6 @@ asking the whole question again."""
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -14,6 +13,7 @@ from rag.answering.types import RawSentence
 from rag.generators.base import Generator
 from rag.text import spelled_numbers
 from rag.text.language import detect_language
+from rag.text.normalise import without_footnote_marks
 from rag.types import SideCall
 
 TRANSLATE_PROMPT = (
@@ -50,9 +50,6 @@ def translate_sentences(
     return kept, reply.call
 
 
-# A footnote number glued to the end of a sentence in PDF-extracted text ("voor de NAVO.1"):
-# a translation may drop it without losing anything.
-_FOOTNOTE_MARK = re.compile(r"(?<=[^\W\d_][.,;:’”\"'])\d{1,3}\b")
 # A translation shorter or longer than this (in characters, against the original) lost or
 # added something.
 MIN_LENGTH_RATIO, MAX_LENGTH_RATIO = 0.6, 1.8
@@ -66,9 +63,10 @@ def translate_quote(
     translated, call = translate_sentences([RawSentence(text=text)], language_name, generator, language)
     if not translated:
         return None, call
+    # A footnote mark ("voor de NAVO.1") may be dropped by a translation without losing anything.
     result = " ".join(translated[0].text.split())
     ratio = len(result) / max(1, len(text))
-    kept = spelled_numbers(_FOOTNOTE_MARK.sub("", text)) <= spelled_numbers(result)
+    kept = spelled_numbers(without_footnote_marks(text)) <= spelled_numbers(result)
     if not MIN_LENGTH_RATIO <= ratio <= MAX_LENGTH_RATIO or not kept:
         return None, call
     if detect_language(result, default=language) != language:

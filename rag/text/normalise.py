@@ -32,3 +32,17 @@ def compound_words(text: str) -> list[str]:
 def numbers(text: str) -> set[str]:
     """Numbers as digit strings without separators: '1.550' and '1550' are the same number."""
     return {re.sub(r"[.,]", "", n) for n in _NUMBER.findall(text)}
+
+
+# A footnote mark glued to the end of a word in PDF-extracted text ("gebruikt.43", "NAVO,1").
+_GLUED_FOOTNOTE = re.compile(r"(?<=[^\W\d_][.,;:’”\"'])\d{1,3}\b")
+# In a footnote block, each note starts with its number: at the start, or after the previous
+# note's end ("169-182. 54 E. Colby, ...").
+_NOTE_START = re.compile(r"(?:^|(?<=[.…]\s)|(?<=\n))\s*\d{1,3}(?=\s+[^\W\d_])")
+
+
+def without_footnote_marks(text: str, footnotes: bool = False) -> str:
+    """The text without its footnote marks (numbers that count nothing), and, when `footnotes`
+    (a block of notes), without the numbers the notes start with."""
+    text = _GLUED_FOOTNOTE.sub("", text)
+    return _NOTE_START.sub("", text) if footnotes else text

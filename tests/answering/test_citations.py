@@ -157,6 +157,24 @@ def test_a_weekday_or_month_that_follows_from_the_passage_date_is_backed() -> No
     assert wrong.sentences == () and len(wrong.dropped) == 1  # type: ignore[attr-defined]
 
 
+def test_a_footnote_mark_backs_no_number() -> None:
+    notes = planned(1, "53 J.E. Noll e.a., 'De Baltische staten', Militaire Spectator 186 (2017) 169-182.")
+    notes = PlannedPassage(notes.passage, notes.chunk.model_copy(update={"kind": "footnote"}), notes.spans)
+    text = planned(2, "Rusland overweegt de inzet van kernwapens serieus.43 Dat zei Noll in 2017.")
+
+    def kept(said: str, passage: PlannedPassage) -> bool:
+        out = check_sentences(
+            [RawSentence(text=said, sources=[1])],
+            [passage], question="Hoeveel?", language="nl", threshold=0.5, analyser=ANALYSER,
+        )  # fmt: skip
+        return bool(out.sentences)  # type: ignore[attr-defined]
+
+    assert not kept("Noll e.a. schreven over 53 Baltische staten in de Militaire Spectator.", notes)
+    assert kept("Noll e.a. schreven in 2017 over de Baltische staten in de Militaire Spectator.", notes)
+    assert not kept("Rusland overweegt de inzet van 43 kernwapens serieus.", text)
+    assert kept("Noll zei in 2017 dat Rusland de inzet van kernwapens serieus overweegt.", text)
+
+
 def test_lexical_support_uses_stems_and_ignores_stopwords() -> None:
     assert lexical_support("De kernwapens worden geplaatst", "kernwapen plaatsen", "nl") == 1.0
     assert lexical_support("appeltaart", "kernwapen plaatsen", "nl") == 0.0
