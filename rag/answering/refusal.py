@@ -89,8 +89,12 @@ def asks_for_number(question: str) -> bool:
 
 def misses_asked_number(question: str, sentences: Sequence[str]) -> bool:
     """True when the question asks for a number and no sentence of the answer gives one, in
-    digits or in words."""
-    return asks_for_number(question) and not any(spelled_numbers(s) for s in sentences)
+    digits or in words, that the question does not already hold: "Hoeveel geld zegde Zuid-Korea
+    in juni 2024 toe?" is not answered by a sentence whose only number is the 2024 it repeats."""
+    if not asks_for_number(question):
+        return False
+    asked = spelled_numbers(question)
+    return not any(spelled_numbers(s) - asked for s in sentences)
 
 
 # "Hoeveel F-35's stelt Nederland beschikbaar?" answered with "vier F-16's": a count of something

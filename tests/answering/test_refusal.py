@@ -46,6 +46,14 @@ def test_a_missing_number_is_named_first() -> None:
     assert count_mismatch("Hoeveel dagen?", ["Vijf dagen."], "nl", _ANALYSER) is None
 
 
+def test_a_number_the_question_already_holds_answers_no_how_many() -> None:
+    question = "Hoeveel geld zegde Zuid-Korea in juni 2024 toe aan Oekraïne?"
+    repeated = ["Zuid-Korea vermeed in juni 2024 directe wapenleveranties."]
+    assert count_mismatch(question, repeated, "nl", _ANALYSER) == "no_number"
+    given = ["Zuid-Korea zegde in juni 2024 tien miljoen dollar toe."]
+    assert count_mismatch(question, given, "nl", _ANALYSER) is None
+
+
 def test_every_reason_reads_in_dutch_and_english() -> None:
     for key in REASONS:
         assert reason_text(key, "nl") != reason_text(key, "en")
