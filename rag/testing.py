@@ -14,18 +14,21 @@ from rag.embedders.hashing import HashingEmbedder
 from rag.generators.base import GenerationRequest
 from rag.generators.scripted import ScriptedGenerator
 from rag.index.store import build_index
+from rag.text.normalise import without_footnote_marks
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 Script = Sequence[str] | Callable[[GenerationRequest], str]
 
 
 def cite_first_passage(request: GenerationRequest) -> str:
-    """A scripted model that answers with the first sentence of passage [1], citing it."""
+    """A scripted model that answers with the first sentence of passage [1], citing it (without
+    the number a footnote starts with: that number counts nothing, and the check drops it)."""
     if request.task == "condense":
         return json.dumps({"question": request.question})
     if not request.passages:
         return json.dumps({"answerable": False, "sentences": []})
-    first = request.passages[0].text.split(". ")[0].rstrip(".") + "."
+    text = without_footnote_marks(request.passages[0].text, footnotes=True).strip()
+    first = text.split(". ")[0].rstrip(".") + "."
     return json.dumps({"answerable": True, "sentences": [{"text": first, "sources": [1]}]})
 
 

@@ -44,8 +44,9 @@ def checkable_facts(text: str) -> set[str]:
 
 def unbacked_facts(sentence: str, backed: set[str], question: str) -> set[str]:
     """Numbers, weekdays and months in the sentence that neither `backed` (the facts of its
-    sources) nor the question holds."""
-    return checkable_facts(sentence) - backed - checkable_facts(question)
+    sources) nor the question holds. A footnote mark copied with its words ("gebruikt.43")
+    asserts nothing, as in the passage."""
+    return checkable_facts(without_footnote_marks(sentence)) - backed - checkable_facts(question)
 
 
 def _passage_facts(planned: PlannedPassage) -> set[str]:

@@ -173,6 +173,9 @@ def test_a_footnote_mark_backs_no_number() -> None:
     assert kept("Noll e.a. schreven in 2017 over de Baltische staten in de Militaire Spectator.", notes)
     assert not kept("Rusland overweegt de inzet van 43 kernwapens serieus.", text)
     assert kept("Noll zei in 2017 dat Rusland de inzet van kernwapens serieus overweegt.", text)
+    assert kept(
+        "Noll zei in 2017 dat Rusland de inzet van kernwapens serieus overweegt.43", text
+    )  # copied mark
 
 
 def test_lexical_support_uses_stems_and_ignores_stopwords() -> None:
