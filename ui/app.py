@@ -133,11 +133,11 @@ def _settings_accordion(settings: Settings) -> list[Any]:
 def _feedback_row(settings: Settings, session: gr.State, chatbot: gr.Chatbot) -> gr.Markdown:
     with gr.Row(equal_height=True, elem_id="rag-feedback"):
         comment = gr.Textbox(
-            placeholder="Was the last answer right? Optional comment, then 👍 or 👎",
+            placeholder="Was the last answer right? Optional comment, then Good or Wrong",
             show_label=False, container=False, scale=8, elem_id="rag-comment",
         )  # fmt: skip
-        up = gr.Button("👍 Good", size="md", scale=0, min_width=104, elem_id="rag-up")
-        down = gr.Button("👎 Wrong", size="md", scale=0, min_width=104, elem_id="rag-down")
+        up = gr.Button("✓ Good", size="md", scale=0, min_width=104, elem_id="rag-up")
+        down = gr.Button("✗ Wrong", size="md", scale=0, min_width=104, elem_id="rag-down")
     note = gr.Markdown("", elem_id="rag-feedback-note")
 
     def rate_last(verdict: Verdict) -> Any:

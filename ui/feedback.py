@@ -71,4 +71,5 @@ def give_feedback(
         append_feedback(path, feedback_record(answer, verdict, comment))
     except OSError as exc:
         return f"Could not save the feedback to {path}: {exc.strerror or exc}."
-    return f"Thanks, feedback saved ({'👍' if verdict == 'up' else '👎'})."
+    # Words and DejaVu's check marks, not emoji: many Linux desktops have no emoji font.
+    return f"Thanks, feedback saved ({'✓ good' if verdict == 'up' else '✗ wrong'})."

@@ -77,7 +77,7 @@ def test_ask_cite_follow_up_and_rate(
     page.locator("#rag-up").click()
     expect(page.locator("#rag-feedback-note")).to_contain_text("feedback saved")
     page.locator('#rag-chat button[aria-label="Dislike"]').first.click()  # on the first answer
-    expect(page.locator("#rag-feedback-note")).to_contain_text("👎")
+    expect(page.locator("#rag-feedback-note")).to_contain_text("✗ wrong")
     lines = [json.loads(x) for x in assistant.settings.feedback_path.read_text("utf-8").splitlines()]
     assert [(x["question"], x["verdict"]) for x in lines] == [(FOLLOW_UP, "up"), (QUESTION, "down")]
     assert lines[0]["comment"] == "Klopt, met bron." and lines[0]["citations"]
