@@ -53,9 +53,8 @@ def _passage_facts(planned: PlannedPassage) -> set[str]:
     """The passage's numbers, weekdays and months, with the month and weekday of its date.
     Footnote marks count nothing, so they back no number ("bezat 53 kernwapens" read from the
     note "53 J.E. Noll e.a., ...")."""
-    p = planned.passage
-    text = without_footnote_marks(p.text, footnotes=planned.chunk.kind == "footnote")
-    return checkable_facts(f"{p.title} {(p.date or '').replace('-', ' ')} {text}") | date_calendar(p.date)
+    text = without_footnote_marks(planned.passage.text, footnotes=planned.chunk.kind == "footnote")
+    return checkable_facts(f"{planned.label()} {text}") | date_calendar(planned.passage.date)
 
 
 def _lexical_scores(

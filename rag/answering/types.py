@@ -45,10 +45,13 @@ class PlannedPassage:
                 found.append((start + s, start + e, text[s:e]))
         return found
 
+    def label(self) -> str:
+        """The passage's label as the model saw it: its title and the document's date."""
+        return f"{self.passage.title} {(self.passage.date or '').replace('-', ' ')}"
+
     def labelled_text(self) -> str:
-        """The passage as the model saw it, with its label: the label carries the document's date."""
-        p = self.passage
-        return f"{p.title} {(p.date or '').replace('-', ' ')} {p.text}"
+        """The passage as the model saw it, with its label."""
+        return f"{self.label()} {self.passage.text}"
 
 
 @dataclass(frozen=True)
