@@ -109,6 +109,11 @@ class Settings(BaseSettings):
     # When none of the model's sentences hold up, answer with the source sentence that answers
     # the question on its own, quoted, instead of refusing (rag/answering/compose.py).
     answer_from_sources: bool = True
+    # Ask the model to answer a question in another language than most of its passages in theirs,
+    # check it there, and translate it at the end (rag/answering/pivot.py). Off by default: the
+    # built-in model writes the question's language anyway in 46 of 53 English questions, and
+    # the measured effect was mixed (BENCHMARKS.md, "Writing in the sources' language").
+    write_in_source_language: bool = False
     fix_untranslated: bool = True  # re-translate answer sentences that kept source-language words
 
     # Ingest on Ray (`rag ingest --ray auto|ADDRESS`, rag/index/ray_ingest.py): the CPUs of the

@@ -35,7 +35,7 @@ from rag.types import Answer, AnswerSentence, SideCall
 # 0.61, answerable ones that the model failed 0.42-0.74.
 FALLBACK_MIN_COSINE = 0.62
 # Cosine of a source sentence with its machine translation (both as documents) below which
-# the translation is not shown (see Composer._faithful).
+# the translation is not shown (see Composer.faithful).
 TRANSLATION_MIN_COSINE = 0.85
 LEAD_IN = {
     "nl": "Het dichtst bij een antwoord komt deze passage uit de documenten:",
@@ -60,20 +60,21 @@ class Composer:
         passages = draft.plan.passages
         if not output.answerable:
             said = " ".join(s.text for s in output.sentences).strip()
-            return draft.refusal("model_found_none", detail=said)
+            # What the model said is in the language it wrote in; shown only when that is the answer's.
+            return draft.refusal("model_found_none", detail=said if draft.written == draft.language else "")
         checked = self.check(output.sentences, draft)
         kept = [s.text for s in checked.sentences]
         why = (
             "unsupported"
             if not kept
-            else count_mismatch(draft.standalone, kept, draft.language, self.analyser)
+            else count_mismatch(draft.standalone, kept, draft.written, self.analyser)
         )
         if why is not None:
             dropped = checked.dropped if not kept else tuple(kept)
             draft, quotes = self._fallback(draft, passages)
             if not quotes:
                 return draft.refusal(why, dropped)
-            sentences, citations = with_quotes((), (), quotes, passages, draft.language)
+            sentences, citations = with_quotes((), (), quotes, passages, draft.written)
             lead = AnswerSentence(text=LEAD_IN.get(draft.language, LEAD_IN["en"]), flag="uncited")
             return draft.answer(
                 text=render_answer((lead, *sentences)),
@@ -82,9 +83,10 @@ class Composer:
                 dropped_sentences=dropped,
             )
         sentences, citations = checked.sentences, checked.citations
-        if self.quote_sources:
+        # Quotes under an answer written in the sources' language would each cost a translation.
+        if self.quote_sources and draft.written == draft.language:
             quotes, draft = self._quotes(draft, passages, " ".join(kept))
-            sentences, citations = with_quotes(sentences, citations, quotes, passages, draft.language)
+            sentences, citations = with_quotes(sentences, citations, quotes, passages, draft.written)
         return draft.answer(
             text=render_answer(sentences),
             sentences=sentences,
@@ -100,7 +102,7 @@ class Composer:
             sentences,
             draft.plan.passages,
             question=draft.standalone,
-            language=draft.language,
+            language=draft.written,
             threshold=self.support_threshold,
             similarity=self.vectors.similarity,
             analyser=self.analyser,
@@ -114,7 +116,7 @@ class Composer:
         in another language are translated, and left out when their translation is not usable."""
         quotes = choose_quotes(
             draft.standalone,
-            draft.language,
+            draft.written,
             passages,
             said,
             embed_sentences=self.vectors.embed,
@@ -125,13 +127,13 @@ class Composer:
         shown: list[Quote] = []
         calls: list[SideCall] = []
         for quote in (q for q in quotes if q.cosine >= min_cosine):
-            if passages[quote.n - 1].chunk.language == draft.language:
+            if passages[quote.n - 1].chunk.language == draft.written:
                 shown.append(quote)
                 continue
             name = PROMPT_NAMES.get(draft.language, draft.language)
             translation, call = translate_quote(quote.text, name, draft.gen, draft.language)
             calls.append(call)
-            if translation is not None and self._faithful(quote.text, translation):
+            if translation is not None and self.faithful(quote.text, translation):
                 shown.append(replace(quote, translation=translation))
         return shown, draft.with_side_calls(calls)
 
@@ -144,11 +146,11 @@ class Composer:
             return draft, []  # the question assumes a name no passage has: a refusal is right
         quotes, draft = self._quotes(draft, passages, "", FALLBACK_MIN_COSINE)
         texts = [q.translation or q.text for q in quotes]
-        if not quotes or count_mismatch(draft.standalone, texts, draft.language, self.analyser):
+        if not quotes or count_mismatch(draft.standalone, texts, draft.written, self.analyser):
             return draft, []
         return draft, quotes
 
-    def _faithful(self, original: str, translation: str) -> bool:
+    def faithful(self, original: str, translation: str) -> bool:
         """A translation that means what the original says: both embedded as documents, they
         are as close as faithful translations are. Measured with EmbeddingGemma on Dutch
         sentences and the model's English: faithful 0.88-0.89, a loose but right one 0.81, one

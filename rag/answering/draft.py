@@ -48,6 +48,13 @@ class Draft:
     first_shown: float | None = None  # when the first checked sentence was streamed
     first_token: float | None = None  # when the model's first piece arrived (never shown as such)
     side_calls: tuple[SideCall, ...] = ()
+    # The language the model writes in and its sentences are checked in, when it is not the
+    # answer's: the sources' (rag/answering/pivot.py); the sentences are translated at the end.
+    write_language: str | None = None
+
+    @property
+    def written(self) -> str:
+        return self.write_language or self.language
 
     def with_side_calls(self, calls: Sequence[SideCall]) -> Draft:
         return replace(self, side_calls=(*self.side_calls, *calls)) if calls else self

@@ -19,6 +19,7 @@ from rag.answering.condense import condense, heuristic_standalone
 from rag.answering.draft import Draft, bounded_history, wrong_language_sentence
 from rag.answering.evidence import EvidenceSentence
 from rag.answering.generate import generate
+from rag.answering.pivot import translate_answer, writing_language
 from rag.answering.planner import Planner
 from rag.answering.premise import DocumentTermIndex
 from rag.answering.prompt import SYSTEM_PROMPT
@@ -41,6 +42,7 @@ from rag.types import (
     AnswerSentence,
     Document,
     Frozen,
+    Hit,
     StreamDone,
     StreamEvent,
     StreamStatus,
@@ -182,16 +184,18 @@ class Assistant:
         if retrieval_says_unanswerable(hits, self.settings.refusal_threshold):
             yield StreamDone(answer=draft.refusal("no_passage"))
             return
-        plan = self.planner.plan(standalone, hits, lang, k, gen, original=question if turns else None)
+        write = self._writing_language(hits[:k], lang)
+        plan = self.planner.plan(standalone, hits, lang, k, gen, question if turns else None, write)
         yield StreamStatus(message="generating")
-        draft = replace(draft, plan=plan)
+        draft = replace(draft, plan=plan, write_language=write if write != lang else None)
         generation = yield from generate(
             gen,
             plan,
             question=standalone,
-            language=lang,
+            language=write,
             max_tokens=self.settings.max_answer_tokens,
             temperature=self.settings.temperature,
+            # Sentences in the sources' language are held back for the translation (see below).
             check=partial(self._checked_sentences, draft=draft),
             ahead=self.generate_ahead,
         )
@@ -204,7 +208,9 @@ class Assistant:
         output, draft = yield from repair_language(
             generation.output, draft, fix_words=self.settings.fix_untranslated
         )
-        yield StreamDone(answer=self.composer.compose(output, draft))
+        composed = self.composer.compose(output, draft)
+        final = yield from translate_answer(composed, draft, self.composer.faithful)
+        yield StreamDone(answer=final)
 
     # -- steps -------------------------------------------------------------------------------
 
@@ -212,9 +218,15 @@ class Assistant:
         """The model's sentences that pass the final answer's check, as they are streamed.
 
         A sentence clearly in another language than the answer's is held back too: the final
-        answer translates it (wrong_language), and a reader should not see it swapped."""
+        answer translates it (wrong_language, or pivot.py when the model was asked to write in
+        the sources' language), and a reader should not see it swapped."""
         checked = self.composer.check(raw, draft).sentences
         return tuple(s for s in checked if not wrong_language_sentence(s.text, draft.language))
+
+    def _writing_language(self, hits: Sequence[Hit], language: str) -> str:
+        if not self.settings.write_in_source_language:
+            return language
+        return writing_language([h.chunk.language for h in hits], language)
 
     def _other_language(self, question: str, override: str | None, gen: Generator) -> Answer | None:
         """A notice instead of an answer for a question clearly in a third language (German,

@@ -27,9 +27,17 @@ class Planner:
     vectors: SentenceVectors
 
     def plan(
-        self, question: str, hits: Sequence[Hit], lang: str, k: int, gen: Generator, original: str | None
+        self,
+        question: str,
+        hits: Sequence[Hit],
+        lang: str,
+        k: int,
+        gen: Generator,
+        original: str | None,
+        write_language: str | None = None,
     ) -> PromptPlan:
-        """The prompt: the best evidence sentences, or the top k chunks trimmed."""
+        """The prompt: the best evidence sentences, or the top k chunks trimmed; the model is
+        asked to write in `write_language` (default: the question's, `lang`)."""
         settings = self.settings
         terms = set(self.lexical.analyse_query(question, lang))
         ranked = self.evidence(question, lang, hits, terms) if settings.evidence_sentences else []
@@ -37,7 +45,7 @@ class Planner:
             return plan_evidence_prompt(
                 question,
                 ranked,
-                language=lang,
+                language=write_language or lang,
                 count_tokens=gen.count_tokens,
                 context_size=gen.context_size,
                 max_answer_tokens=settings.max_answer_tokens,
@@ -48,7 +56,7 @@ class Planner:
         return plan_prompt(
             question,
             hits,
-            language=lang,
+            language=write_language or lang,
             count_tokens=gen.count_tokens,
             context_size=gen.context_size,
             max_answer_tokens=settings.max_answer_tokens,

@@ -43,6 +43,10 @@ REASONS = {
         "en": "no sentence of the generated answer is supported by the passages",
         "nl": "geen zin van het gegenereerde antwoord wordt door de passages gestaafd",
     },
+    "untranslated": {
+        "en": "the answer, written in the sources' language, could not be translated faithfully",
+        "nl": "het antwoord, geschreven in de taal van de bronnen, kon niet getrouw worden vertaald",
+    },
     "no_number": {
         "en": "the question asks for a number and the passages give none",
         "nl": "de vraag vraagt om een aantal en de passages geven er geen",

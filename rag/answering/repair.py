@@ -22,8 +22,11 @@ def repair_language(
     output: ModelOutput, draft: Draft, *, fix_words: bool
 ) -> Generator[StreamStatus, None, tuple[ModelOutput, Draft]]:
     """Yield a status note per repair; return the repaired output and the draft with its side calls."""
-    lang = draft.language
-    if wrong_language(output, lang):
+    lang = draft.written
+    # Asked to write in the sources' language, a model that wrote in the question's anyway is
+    # checked as it wrote (across languages) rather than translated there and back.
+    pivoting = lang != draft.language
+    if not pivoting and wrong_language(output, lang):
         yield StreamStatus(message=f"translating the answer into {PROMPT_NAMES[lang]}")
         translated, call = translate_sentences(output.sentences, PROMPT_NAMES[lang], draft.gen, lang)
         draft = draft.with_side_calls([call])
@@ -49,4 +52,4 @@ def repair_language(
 def _foreign_text(draft: Draft) -> str:
     """The passages' text in another language than the answer's ('' when there is none)."""
     passages = draft.plan.passages if draft.plan else ()
-    return " ".join(p.passage.text for p in passages if p.chunk.language != draft.language)
+    return " ".join(p.passage.text for p in passages if p.chunk.language != draft.written)

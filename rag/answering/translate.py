@@ -58,17 +58,22 @@ MIN_LENGTH_RATIO, MAX_LENGTH_RATIO = 0.6, 1.8
 def translate_quote(
     text: str, language_name: str, generator: Generator, language: str
 ) -> tuple[str | None, SideCall]:
-    """A source sentence in `language_name`, or None when the translation is not usable: in
-    another language, much shorter or longer, or missing one of the original's numbers."""
+    """A source sentence in `language_name`, or None when the translation is not usable."""
     translated, call = translate_sentences([RawSentence(text=text)], language_name, generator, language)
     if not translated:
         return None, call
+    return usable_translation(text, translated[0].text, language), call
+
+
+def usable_translation(original: str, translated: str, language: str) -> str | None:
+    """The translation, whitespace tidied, or None when it is not usable: in another language
+    than `language`, much shorter or longer than the original, or missing one of its numbers."""
     # A footnote mark ("voor de NAVO.1") may be dropped by a translation without losing anything.
-    result = " ".join(translated[0].text.split())
-    ratio = len(result) / max(1, len(text))
-    kept = spelled_numbers(without_footnote_marks(text)) <= spelled_numbers(result)
+    result = " ".join(translated.split())
+    ratio = len(result) / max(1, len(original))
+    kept = spelled_numbers(without_footnote_marks(original)) <= spelled_numbers(result)
     if not MIN_LENGTH_RATIO <= ratio <= MAX_LENGTH_RATIO or not kept:
-        return None, call
+        return None
     if detect_language(result, default=language) != language:
-        return None, call
-    return result, call
+        return None
+    return result
