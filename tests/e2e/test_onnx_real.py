@@ -46,7 +46,9 @@ def test_contract(onnx: Embedder, check: Callable[[Embedder], None]) -> None:
 
 def test_document_vectors_agree_with_fp32(onnx: Embedder, fp32: Embedder) -> None:
     cosines = np.sum(onnx.embed_documents(SENTENCES) * fp32.embed_documents(SENTENCES), axis=1)
-    assert cosines.min() > 0.99, cosines
+    # 0.985: on a CPU without VNNI the weights are quantised to 7 bits (onnx_export.has_vnni),
+    # which measured min 0.990 on these sentences; the saturation that bug avoids gave 0.955.
+    assert cosines.min() > 0.985, cosines
 
 
 def test_query_vectors_agree_with_fp32(onnx: Embedder, fp32: Embedder) -> None:

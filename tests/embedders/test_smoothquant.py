@@ -5,9 +5,11 @@ of down_proj made to carry values far larger than the rest, as Gemma's do."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from rag.embedders.onnx_export import calibration_texts, smooth_mlps
+from rag.embedders.onnx_export import calibration_texts, has_vnni, smooth_mlps
 
 torch = pytest.importorskip("torch")  # installed with the models extra, which the test command installs
 
@@ -62,3 +64,13 @@ def test_the_calibration_texts_are_packaged_in_both_languages() -> None:
     texts = calibration_texts()
     assert len(texts) >= 10
     assert {detect_language(t) for t in texts} >= {"nl", "en"}
+
+
+def test_vnni_is_read_from_the_cpu_flags(tmp_path: Path) -> None:
+    with_vnni = tmp_path / "vnni"
+    with_vnni.write_text("flags\t\t: fpu sse avx2 avx512f avx512_vnni\n", encoding="utf-8")
+    without = tmp_path / "avx2"
+    without.write_text("flags\t\t: fpu sse avx2\n", encoding="utf-8")
+    assert has_vnni(with_vnni)
+    assert not has_vnni(without)
+    assert not has_vnni(tmp_path / "missing")  # unknown: the safe 7-bit weights
