@@ -21,7 +21,7 @@ from rag.answering.citations import check_sentences, render_answer
 from rag.answering.draft import Draft
 from rag.answering.premise import DocumentTerms, premise_names
 from rag.answering.quotes import choose_quotes, with_quotes
-from rag.answering.refusal import count_mismatch
+from rag.answering.refusal import count_mismatch, source_language_hint
 from rag.answering.sentence_vectors import SentenceVectors
 from rag.answering.translate import translate_quote
 from rag.answering.types import Checked, ModelOutput, PlannedPassage, Quote, RawSentence
@@ -73,7 +73,8 @@ class Composer:
             dropped = checked.dropped if not kept else tuple(kept)
             draft, quotes = self._fallback(draft, passages)
             if not quotes:
-                return draft.refusal(why, dropped)
+                hint = source_language_hint(draft.language, [p.chunk.language for p in passages])
+                return draft.refusal(why, dropped, detail=hint)
             sentences, citations = with_quotes((), (), quotes, passages, draft.written)
             lead = AnswerSentence(text=LEAD_IN.get(draft.language, LEAD_IN["en"]), flag="uncited")
             return draft.answer(

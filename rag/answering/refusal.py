@@ -68,6 +68,25 @@ def reason_text(reason: Reason, language: str) -> str:
     return texts.get(language, texts["en"])
 
 
+# Said with a refusal when most passages the model read are in the other language: the built-in
+# model answers a question in the passages' own language far more reliably (own gold, Dutch
+# passages: key-fact recall .70 for Dutch questions against .18 for English ones, false refusals
+# .05 against .43), so asking again in that language is the one thing the reader can do.
+ASK_IN_SOURCE_LANGUAGE = {
+    ("en", "nl"): "the passages are in Dutch; asking in Dutch may find the answer",
+    ("nl", "en"): "de passages zijn in het Engels; een vraag in het Engels vindt het antwoord misschien wel",
+}
+
+
+def source_language_hint(language: str, passage_languages: Sequence[str]) -> str:
+    """The hint to ask in the passages' language, when most passages are in the other one of
+    Dutch and English; "" otherwise."""
+    other = [lang for lang in passage_languages if lang != language]
+    if not other or len(other) * 2 <= len(passage_languages):
+        return ""
+    return ASK_IN_SOURCE_LANGUAGE.get((language, max(set(other), key=other.count)), "")
+
+
 def best_dense_score(hits: Sequence[Hit]) -> float:
     """Cosine similarity of the closest passage (the fused score has no absolute meaning)."""
     scores = [h.dense_score for h in hits if h.dense_score is not None]

@@ -85,6 +85,26 @@ def test_unsupported_answer_becomes_a_refusal(tmp_path: Path) -> None:
     assert result.refusal_reason == "geen zin van het gegenereerde antwoord wordt door de passages gestaafd"
 
 
+def test_a_refusal_over_passages_in_the_other_language_suggests_asking_in_theirs(tmp_path: Path) -> None:
+    a = make_test_assistant(
+        tmp_path,
+        lambda r: reply([("The CFE treaty entered into force in 1992.", [1])]),
+        answer_from_sources=False,
+    )
+    english = a.answer("In which year did the CFE treaty enter into force?")
+    assert english.refused and english.text == "The documents don't say."
+    assert english.refusal_reason == (
+        "no sentence of the generated answer is supported by the passages: "
+        "the passages are in Dutch; asking in Dutch may find the answer"
+    )
+    dutch = a.answer("In welk jaar trad het CFE-verdrag in werking?")  # same language: nothing to suggest
+    assert (
+        dutch.refused
+        and "Engels" not in (dutch.refusal_reason or "")
+        and ";" not in (dutch.refusal_reason or "")
+    )
+
+
 def test_a_failed_answer_falls_back_on_the_source_sentence_that_answers_it(tmp_path: Path) -> None:
     wrong = "Rusland heeft weinig dagen nodig om de Baltische staten te veroveren."
     a = make_test_assistant(tmp_path, lambda r: reply([(wrong, [1])]))

@@ -85,3 +85,16 @@ def test_an_amount_question_with_the_verb_first_is_not_a_count(
 def test_a_number_in_words_is_a_number() -> None:
     answer = "De brigade van ongeveer vijfduizend militairen komt in Litouwen te staan."
     assert count_mismatch("Hoeveel militairen telt de brigade?", [answer], "nl", TextAnalyser()) is None
+
+
+def test_the_hint_to_ask_in_the_sources_language_needs_most_passages_in_it() -> None:
+    from rag.answering.refusal import source_language_hint
+
+    assert source_language_hint("en", ["nl", "nl", "en"]) == (
+        "the passages are in Dutch; asking in Dutch may find the answer"
+    )
+    assert "Engels" in source_language_hint("nl", ["en", "en"])
+    assert source_language_hint("en", ["nl", "en"]) == ""  # half is no majority
+    assert source_language_hint("nl", ["nl", "nl"]) == ""
+    assert source_language_hint("en", []) == ""
+    assert source_language_hint("en", ["de", "de"]) == ""  # only Dutch and English are suggested
