@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 
 from rag.answering.citations import check_sentences, render_answer
 from rag.answering.draft import Draft
+from rag.answering.pivot import writing_language
 from rag.answering.premise import DocumentTerms, premise_names
 from rag.answering.quotes import choose_quotes, with_quotes
 from rag.answering.refusal import count_mismatch, source_language_hint
@@ -73,7 +74,8 @@ class Composer:
             dropped = checked.dropped if not kept else tuple(kept)
             draft, quotes = self._fallback(draft, passages)
             if not quotes:
-                hint = source_language_hint(draft.language, [p.chunk.language for p in passages])
+                sources = writing_language([p.chunk.language for p in passages], draft.language)
+                hint = source_language_hint(draft.language, sources)
                 return draft.refusal(why, dropped, detail=hint)
             sentences, citations = with_quotes((), (), quotes, passages, draft.written)
             lead = AnswerSentence(text=LEAD_IN.get(draft.language, LEAD_IN["en"]), flag="uncited")

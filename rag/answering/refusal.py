@@ -78,13 +78,10 @@ ASK_IN_SOURCE_LANGUAGE = {
 }
 
 
-def source_language_hint(language: str, passage_languages: Sequence[str]) -> str:
-    """The hint to ask in the passages' language, when most passages are in the other one of
-    Dutch and English; "" otherwise."""
-    other = [lang for lang in passage_languages if lang != language]
-    if not other or len(other) * 2 <= len(passage_languages):
-        return ""
-    return ASK_IN_SOURCE_LANGUAGE.get((language, max(set(other), key=other.count)), "")
+def source_language_hint(language: str, sources_language: str) -> str:
+    """The hint to ask in `sources_language` (most passages', see pivot.writing_language) when
+    it is the other one of Dutch and English than the question's `language`; "" otherwise."""
+    return ASK_IN_SOURCE_LANGUAGE.get((language, sources_language), "")
 
 
 def best_dense_score(hits: Sequence[Hit]) -> float:

@@ -88,13 +88,15 @@ def test_a_number_in_words_is_a_number() -> None:
 
 
 def test_the_hint_to_ask_in_the_sources_language_needs_most_passages_in_it() -> None:
+    from rag.answering.pivot import writing_language
     from rag.answering.refusal import source_language_hint
 
-    assert source_language_hint("en", ["nl", "nl", "en"]) == (
-        "the passages are in Dutch; asking in Dutch may find the answer"
-    )
-    assert "Engels" in source_language_hint("nl", ["en", "en"])
-    assert source_language_hint("en", ["nl", "en"]) == ""  # half is no majority
-    assert source_language_hint("nl", ["nl", "nl"]) == ""
-    assert source_language_hint("en", []) == ""
-    assert source_language_hint("en", ["de", "de"]) == ""  # only Dutch and English are suggested
+    def hint(language: str, passages: list[str]) -> str:
+        return source_language_hint(language, writing_language(passages, language))
+
+    assert hint("en", ["nl", "nl", "en"]) == "the passages are in Dutch; asking in Dutch may find the answer"
+    assert "Engels" in hint("nl", ["en", "en"])
+    assert hint("en", ["nl", "en"]) == ""  # half is no majority
+    assert hint("nl", ["nl", "nl"]) == ""
+    assert hint("en", []) == ""
+    assert hint("en", ["de", "de"]) == ""  # only Dutch and English are suggested
