@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from rag.answering.cut_quotes import complete_cut_quote
 from rag.answering.echo import restates_question
 from rag.answering.injection import evidence_text
 from rag.answering.premise import DocumentTerms, mentions, premise_names, spelled_date
@@ -171,7 +172,7 @@ def check_sentences(
     every_passage = " ".join(p.labelled_text() for p in passages)
     facts = [_passage_facts(p) for p in passages]  # once, not once per sentence
     for item in raw:
-        for text in _split(item.text, language):
+        for text in _split(complete_cut_quote(item.text, item.sources, passages), language):
             if any(mentions(text, name) for name in absent):
                 dropped.append(text)  # repeats a name the question assumes but no passage has
                 continue
