@@ -34,7 +34,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -70,21 +69,10 @@ def make_candidates(out: Path, settings: Settings, llama_cpp_src: Path | None) -
             str(source), device="cpu", local_files_only=True, model_kwargs={"attn_implementation": "eager"}
         )
         onnx_export._export_fp32(model, fp32)
-    from onnxruntime.quantization.matmul_nbits_quantizer import (
-        DefaultWeightOnlyQuantConfig,
-        MatMulNBitsQuantizer,
-    )
-
     for block in (32, 256):
         target = out / f"onnx-nbits8-b{block}.onnx"
-        if target.exists():
-            continue
-        config = DefaultWeightOnlyQuantConfig(
-            block_size=block, is_symmetric=True, accuracy_level=4, bits=8, op_types_to_quantize=("MatMul",)
-        )
-        quantizer = MatMulNBitsQuantizer(str(fp32), algo_config=config)
-        quantizer.process()
-        quantizer.model.save_model_to_file(str(target), use_external_data_format=False)
+        if not target.exists():
+            _nbits8(fp32, target, block)
     mixed = out / "onnx-int8-mixed.onnx"
     if not mixed.exists():
         _mixed(fp32, out / "onnx-int8-mixed.stage.onnx", mixed)
@@ -114,30 +102,35 @@ def make_candidates(out: Path, settings: Settings, llama_cpp_src: Path | None) -
             raise SystemExit("llama.cpp could not quantise the GGUF")
 
 
+def _nbits8(source: Path, target: Path, block: int, keep: Sequence[str] = ()) -> None:
+    """MatMulNBits, 8-bit weights in blocks of `block`, int8 arithmetic; the MatMul nodes named
+    in `keep` stay as they are (the quantiser takes every MatMul not excluded: its
+    nodes_to_include only adds)."""
+    from onnxruntime.quantization.matmul_nbits_quantizer import (
+        DefaultWeightOnlyQuantConfig,
+        MatMulNBitsQuantizer,
+    )
+
+    config = DefaultWeightOnlyQuantConfig(
+        block_size=block, is_symmetric=True, accuracy_level=4, bits=8, op_types_to_quantize=("MatMul",)
+    )
+    quantizer = MatMulNBitsQuantizer(str(source), algo_config=config, nodes_to_exclude=list(keep))
+    quantizer.process()
+    quantizer.model.save_model_to_file(str(target), use_external_data_format=False)
+
+
 def _mixed(fp32: Path, stage: Path, target: Path) -> None:
     """Dynamic int8 as the shipped onnx-int8 (attention score products in fp32), but `v_proj` and
     `down_proj` as MatMulNBits 8-bit in blocks of 256 instead of fp32 / SmoothQuant."""
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
-    from onnxruntime.quantization.matmul_nbits_quantizer import (
-        DefaultWeightOnlyQuantConfig,
-        MatMulNBitsQuantizer,
-    )
 
     names = [
         n.name for n in onnx.load(str(fp32), load_external_data=False).graph.node if n.op_type == "MatMul"
     ]
     blockwise = [n for n in names if n.endswith(("/self_attn/v_proj/MatMul", "/mlp/down_proj/MatMul"))]
     scores = [n for n in names if n.endswith(("/self_attn/MatMul", "/self_attn/MatMul_1"))]
-    config = DefaultWeightOnlyQuantConfig(
-        block_size=256, is_symmetric=True, accuracy_level=4, bits=8, op_types_to_quantize=("MatMul",)
-    )
-    # The quantiser takes every MatMul unless excluded (its nodes_to_include only adds).
-    quantizer = MatMulNBitsQuantizer(
-        str(fp32), algo_config=config, nodes_to_exclude=[n for n in names if n not in blockwise]
-    )
-    quantizer.process()
-    quantizer.model.save_model_to_file(str(stage), use_external_data_format=False)
+    _nbits8(fp32, stage, 256, keep=[n for n in names if n not in blockwise])
     quantize_dynamic(
         str(stage), str(target), weight_type=QuantType.QInt8, per_channel=True,
         op_types_to_quantize=["MatMul", "Gather"], nodes_to_exclude=scores,
@@ -223,7 +216,7 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=ROOT / "seeds")
     parser.add_argument("--chunks", type=int, default=0, help="only the first N chunks (0: all)")
     parser.add_argument("--repeats", type=int, default=2)
-    parser.add_argument("--gate", action="store_true", help="also the retrieval gate ")
+    parser.add_argument("--gate", action="store_true", help="also the retrieval gate")
     args = parser.parse_args()
     settings = Settings(corpus_dir=args.corpus, embed_threads=1, llm_threads=1)
     if args.make:
@@ -244,13 +237,9 @@ def main() -> None:
         runs[path.stem] = candidates[path.stem].embed_documents
     load_before = os.getloadavg()[0]
     seconds: dict[str, list[float]] = {}
-    vectors: dict[str, np.ndarray] = {}
     for round_ in range(args.repeats):
         print(f"round {round_ + 1}/{args.repeats}", flush=True)
-        for name, run in runs.items():
-            started = time.perf_counter()
-            vectors[name] = run(texts)
-            seconds.setdefault(name, []).append(time.perf_counter() - started)
+        vectors = embed_speed.speed_round(runs, texts, seconds)
     base_time, base = min(seconds["fp32 (today)"]), vectors["fp32 (today)"]
     load_after = os.getloadavg()[0]
     print(
