@@ -27,6 +27,8 @@ Similarity = Callable[[str, Sequence[PlannedPassage]], list[float]]
 SIM_LOW, SIM_HIGH = 0.50, 0.65
 # A sentence keeps at most MAX_SOURCES citations, each within CITE_MARGIN of its best one.
 MAX_SOURCES, CITE_MARGIN = 2, 0.15
+# Fewest words a sentence must add to its question for that addition to be checked on its own.
+MIN_CLAIMED = 3
 
 
 def lexical_support(sentence: str, passage: str, language: str) -> float:
@@ -59,8 +61,9 @@ def _passage_facts(planned: PlannedPassage) -> set[str]:
 
 
 def _lexical_scores(
-    sentence: str, passages: Sequence[PlannedPassage], lang: str, analyser: TextAnalyser
-) -> list[float]:
+    sentence: str, passages: Sequence[PlannedPassage], lang: str, analyser: TextAnalyser,
+    question: str = "",
+) -> list[float]:  # fmt: skip
     """Per passage, the larger share of the sentence's words it holds, in either view of the
     analyser: plain stems (with the passage's date spelled out), or index terms, whose variant
     table lets 'NATO' meet 'NAVO', so an English sentence is checked word by word against a
@@ -71,10 +74,34 @@ def _lexical_scores(
         for text, p in zip(texts, passages, strict=True)
     ]
     views = [said for said in (analyser.terms(sentence, "nl"), analyser.terms(sentence, "en")) if said]
+    claims = claimed_terms(sentence, question, lang, analyser)
     for i, p in enumerate(passages):
         have = analyser.terms(texts[i], p.chunk.language)
-        scores[i] = max([scores[i], *(len(said & have) / len(said) for said in views)])
+        plain = content_terms(texts[i], "nl") | content_terms(texts[i], "en")
+        claimed = [len(claim & (plain | have)) / len(claim) for claim in claims]
+        scores[i] = max([scores[i], *(len(said & have) / len(said) for said in views), *claimed])
     return scores
+
+
+def claimed_terms(sentence: str, question: str, lang: str, analyser: TextAnalyser) -> list[set[str]]:
+    """What the sentence adds to the question: its terms that the question does not hold, per
+    view (plain stems; index terms with their variants), where the question supplied some of
+    the sentence and at least MIN_CLAIMED words are left. An answer repeats the question and adds
+    its claim; in an English answer over a Dutch passage the repeated words rarely occur in the
+    passage ("... as proof that even specialists are confused"), while the claim (names,
+    titles, terms) does. Numbers are left out: they are checked on their own (_cover_numbers),
+    and one number alone ("3.500") is too little to show that a passage says the claim. The
+    question's own names are checked by premise_names."""
+    views = [
+        (content_terms(sentence, lang), content_terms(question, lang)),
+        (analyser.terms(sentence, lang), analyser.terms(question, lang)),
+    ]
+    claims = []
+    for said, asked in views:
+        claim = {term for term in said - asked if not term.lstrip("~").isdigit()}
+        if len(claim) >= MIN_CLAIMED and len(claim) < len(said):
+            claims.append(claim)
+    return claims
 
 
 def _add_semantic(
@@ -110,7 +137,7 @@ def _choose_sources(cited: list[int], scores: list[float], threshold: float) -> 
 
 def _support(
     sentence: str, cited: list[int], passages: Sequence[PlannedPassage], lang: str, threshold: float,
-    sim: Similarity | None, analyser: TextAnalyser,
+    sim: Similarity | None, analyser: TextAnalyser, question: str = "",
 ) -> tuple[tuple[int, ...], list[float]]:  # fmt: skip
     """Sources that support the sentence, and every passage's score.
 
@@ -118,7 +145,7 @@ def _support(
     encoder call, runs only for cited passages that fail it (a translation), and for all
     passages when none of the cited ones holds up (a wrong citation to repair).
     """
-    scores = _lexical_scores(sentence, passages, lang, analyser)
+    scores = _lexical_scores(sentence, passages, lang, analyser, question)
     valid = [n for n in dict.fromkeys(cited) if 1 <= n <= len(scores)]
     if sim is not None:
         _add_semantic(scores, [n for n in valid if scores[n - 1] < threshold], sentence, passages, sim)
@@ -180,7 +207,7 @@ def check_sentences(
                 dropped.append(text)  # the question said back: nothing to cite
                 continue
             sources, scores = _support(
-                text, item.sources, passages, language, threshold, similarity, analyser
+                text, item.sources, passages, language, threshold, similarity, analyser, question
             )
             backed = _cover_numbers(text, sources, scores, facts, question, threshold) if sources else None
             if not backed or mismatched_units(text, every_passage):

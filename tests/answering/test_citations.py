@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from rag.answering.citations import (
     check_sentences,
     checkable_facts,
+    claimed_terms,
     lexical_support,
     span_citation,
     spelled_date,
@@ -297,3 +298,54 @@ def test_a_number_copied_with_another_unit_is_dropped() -> None:
     assert run("Rusland heeft maximaal vijf dagen nodig om de Baltische staten te veroveren.").sentences  # type: ignore[attr-defined]
     wrong = run("Rusland heeft maximaal vijf weken nodig om de Baltische staten te veroveren.")
     assert wrong.sentences == () and len(wrong.dropped) == 1  # type: ignore[attr-defined]
+
+
+def _kept_en(said: str, passage: PlannedPassage, question: str) -> bool:
+    out = check_sentences(
+        [RawSentence(text=said, sources=[1])],
+        [passage], question=question, language="en", threshold=0.5, analyser=ANALYSER,
+    )  # fmt: skip
+    return bool(out.sentences)  # type: ignore[attr-defined]
+
+
+HCSS_QUESTION = (
+    "Which 2016 publication do the authors cite as evidence that even experts still misunderstand the idea?"
+)
+HCSS_PASSAGE = (
+    "Dat zelfs specialisten nog altijd verward zijn over de betekenis blijkt uit de HCSS Strategic "
+    "Monitor 2016 en het artikel van Visser en Duyvensteyn."
+)
+
+
+def test_an_english_answer_is_checked_on_what_it_adds_to_the_question() -> None:
+    # The words taken from the question are not in the Dutch passage; the claim is.
+    said = (
+        "The authors cite the HCSS Strategic Monitor 2016 and the article by Visser and Duyvensteyn "
+        "as evidence that even experts still misunderstand the idea."
+    )
+    assert _kept_en(said, planned(1, HCSS_PASSAGE), HCSS_QUESTION)
+    # Without the question to subtract, the same sentence has too few words in the passage.
+    assert not _kept_en(said, planned(1, HCSS_PASSAGE), "Which publication?")
+
+
+def test_a_claim_the_passage_does_not_hold_is_still_dropped() -> None:
+    said = (
+        "The authors cite the RAND Corporation report by Shlapak and Johnson "
+        "as evidence that even experts still misunderstand the idea."
+    )
+    assert not _kept_en(said, planned(1, HCSS_PASSAGE), HCSS_QUESTION)
+
+
+def test_too_small_or_numeric_claims_are_not_checked_on_their_own() -> None:
+    passage = planned(1, "Rusland had in 2014 circa 3.500 gevechtsvliegtuigen; Canada leidt in Letland.")
+    question = "How many combat aircraft did Russia have in 2014 according to the table in the article?"
+    # Adds one number (and a word): a number that stands in the passage proves no claim alone.
+    assert not _kept_en(
+        "According to the table in the article, Russia had 3.500 combat aircraft in 2014.", passage, question
+    )
+    asked = "Which country leads the group in Estonia?"
+    assert claimed_terms("Canada leads it.", asked, "en", ANALYSER) == []
+    claims = claimed_terms(
+        "The HCSS Strategic Monitor 2016 says so.", "Which 2016 publication says so?", "en", ANALYSER
+    )
+    assert claims and all("2016" not in claim and "hcss" in claim for claim in claims)
