@@ -40,6 +40,7 @@ class Summary(BaseModel):
     evidence_recall_at_1: float | None = None  # evidence sentences (see eval.retrieval_metrics)
     evidence_recall_at_3: float | None = None
     evidence_recall_at_8: float | None = None
+    evidence_in_prompt: float | None = None  # gold evidence the model read (eval.metrics)
     prompt_tokens_p50: float | None = None
     first_token_p50_s: float | None = None  # the first checked sentence the user reads
     first_token_p95_s: float | None = None
@@ -95,6 +96,7 @@ def summarize(metrics: Sequence[ItemMetrics | None]) -> Summary:
         evidence_recall_at_1=mean(m.evidence_recall_at.get(1) for m in answerable),
         evidence_recall_at_3=mean(m.evidence_recall_at.get(3) for m in answerable),
         evidence_recall_at_8=mean(m.evidence_recall_at.get(8) for m in answerable),
+        evidence_in_prompt=mean(m.evidence_in_prompt for m in answerable),
         prompt_tokens_p50=percentile((m.prompt_tokens or None for m in done), 50),
         first_token_p50_s=percentile(ttft, 50),
         first_token_p95_s=percentile(ttft, 95),

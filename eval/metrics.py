@@ -62,6 +62,9 @@ class ItemMetrics(BaseModel):
     # Evidence sentences (filled by eval.run when the assistant ranks them): the share of gold
     # evidence spans that one of the top-k ranked sentences overlaps.
     evidence_recall_at: dict[int, float] = {}
+    # The share of gold evidence spans that a sentence the model read in its prompt overlaps
+    # (None for unanswerable items, and for answers recorded before prompts were recorded).
+    evidence_in_prompt: float | None = None
     prompt_tokens: int | None = None  # of the answer call (0: no prompt, e.g. a gated refusal)
     # Model-judged (optional): share of sentences the local model says their citation supports.
     faithfulness: float | None = None
@@ -70,6 +73,17 @@ class ItemMetrics(BaseModel):
 def overlaps(a: SpanLike, b: SpanLike) -> bool:
     """Same document and overlapping character ranges (the `covers` rule of retrieval_metrics)."""
     return covers(a, b)
+
+
+def evidence_in_prompt(answer: Answer, spans: Sequence[SpanLike]) -> float | None:
+    """Share of gold evidence spans that a sentence of the model's prompt overlaps: what the
+    model could have read. None without spans, or when the answer records no prompt but was
+    generated (a report from before prompts were recorded); a refusal before any prompt is 0."""
+    if not spans:
+        return None
+    if not answer.shown_spans and answer.prompt_tokens:
+        return None
+    return sum(any(overlaps(shown, span) for shown in answer.shown_spans) for span in spans) / len(spans)
 
 
 def cited_passage(answer: Answer, citation: Citation) -> SpanLike:
@@ -141,6 +155,7 @@ def score_answer(
         key_fact_recall=facts.recall if answerable else None,
         citations=citation_scores(answer, spans, support_threshold) if answerable else CitationScores(),
         citation_recall=citation_recall(answer, spans) if answerable else None,
+        evidence_in_prompt=evidence_in_prompt(answer, spans) if answerable else None,
         all_sources_cited=all_sources_cited(answer, spans) if answerable else None,
         language_detected=detected,
         language_ok=language_ok,

@@ -31,6 +31,7 @@ FIGURES: tuple[tuple[str, str, str, bool], ...] = (
     ("evidence_recall_at_1", "evidence-sentence recall@1", "rate", True),
     ("evidence_recall_at_3", "evidence-sentence recall@3", "rate", True),
     ("evidence_recall_at_8", "evidence-sentence recall@8", "rate", True),
+    ("evidence_in_prompt", "gold evidence in the model's prompt", "rate", True),
     ("prompt_tokens_p50", "answer prompt tokens p50", "tokens", False),
     ("first_token_p50_s", "time to first checked words p50", "s", False),
     ("first_token_p95_s", "time to first checked words p95", "s", False),
@@ -52,6 +53,7 @@ GROUP_COLUMNS: tuple[tuple[str, str], ...] = (
     ("hit_at_5", "hit@5"),
     ("mrr", "MRR"),
     ("evidence_recall_at_3", "evidence@3"),
+    ("evidence_in_prompt", "evidence in prompt"),
     ("first_token_p50_s", "first words p50 s"),
     ("total_p50_s", "total p50 s"),
 )

@@ -151,6 +151,14 @@ class Timings(Frozen):
     side_s: float = 0.0  # spent on side questions to the model (included in total_s)
 
 
+class ShownSpan(Frozen):
+    """A range of a document the model read in its prompt (one sentence of a passage)."""
+
+    doc_id: str
+    start: int
+    end: int
+
+
 class Answer(Frozen):
     question: str
     standalone_question: str  # the follow-up rewritten for retrieval (== question when none)
@@ -163,6 +171,9 @@ class Answer(Frozen):
     hits: tuple[Hit, ...] = ()  # everything retrieved
     context_chunk_ids: tuple[str, ...] = ()  # the passages given to the model, in order [1], [2], ...
     left_out_chunk_ids: tuple[str, ...] = ()  # retrieved but did not fit the context budget
+    # What of those passages the model read: the document ranges of their kept sentences (the
+    # eval measures whether the gold evidence was among them; older reports have none).
+    shown_spans: tuple[ShownSpan, ...] = ()
     dropped_sentences: tuple[str, ...] = ()  # removed by validation (unsupported / bad citation)
     prompt_tokens: int = 0  # of the answer call
     completion_tokens: int = 0  # of the answer call; side questions are counted in side_calls

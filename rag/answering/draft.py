@@ -10,7 +10,7 @@ from rag.answering.refusal import Reason, reason_text, refusal_text
 from rag.answering.types import ModelOutput, PromptPlan
 from rag.generators.base import Generator
 from rag.text.language import detect_language
-from rag.types import Answer, Hit, SideCall, Timings, Turn
+from rag.types import Answer, Hit, ShownSpan, SideCall, Timings, Turn
 
 
 def wrong_language_sentence(text: str, language: str) -> bool:
@@ -78,6 +78,11 @@ class Draft:
             hits=self.hits,
             context_chunk_ids=tuple(p.chunk.id for p in plan.passages) if plan else (),
             left_out_chunk_ids=plan.left_out if plan else (),
+            shown_spans=tuple(
+                ShownSpan(doc_id=p.chunk.doc_id, start=start, end=end)
+                for p in (plan.passages if plan else ())
+                for start, end in p.spans
+            ),
             prompt_tokens=plan.prompt_tokens if plan else 0,
             completion_tokens=self.gen.count_tokens(self.completion) if self.completion else 0,
             side_calls=self.side_calls,

@@ -136,3 +136,22 @@ def test_the_evidence_order_is_the_ranking(assistant: Assistant) -> None:
     plan = assistant.planner.plan(QUESTION, hits, "nl", 5, assistant.generator, None)
     assert plan.passages[0].chunk.id == ranked[0].chunk.id
     assert (ranked[0].start, ranked[0].end) in plan.passages[0].spans
+
+
+def test_the_answer_records_the_sentences_the_model_read(assistant: Assistant) -> None:
+    answer = assistant.answer(QUESTION)
+    assert answer.shown_spans, "an answer written from a prompt records what the prompt showed"
+    prompt = (
+        assistant.planner.plan(QUESTION, answer.hits, "nl", 5, assistant.generator, None).messages[1].content
+    )
+    shown = [hit.chunk for hit in answer.hits if hit.chunk.id in answer.context_chunk_ids]
+    read = []
+    for span in answer.shown_spans:
+        texts = [
+            c.text[span.start - c.start : span.end - c.start]
+            for c in shown
+            if c.doc_id == span.doc_id and c.start <= span.start < span.end <= c.end
+        ]
+        assert texts and texts[0] in prompt
+        read.append(texts[0])
+    assert any("vijf dagen nodig om de Baltische staten te veroveren" in text for text in read)

@@ -13,10 +13,12 @@ from eval.metrics import (
     all_sources_cited,
     citation_recall,
     citation_scores,
+    evidence_in_prompt,
     language_match,
     score_answer,
     strip_markers,
 )
+from rag.types import ShownSpan
 from tests.eval.answers import Span, chunk, make_answer
 from tests.shared_eval import PUBLIC_GOLD, reference_checker, require
 
@@ -117,6 +119,28 @@ def test_citation_recall_and_all_sources() -> None:
     assert all_sources_cited(both, GOLD) is True
     assert all_sources_cited(both, GOLD[:1]) is None  # one document: not a multi-source item
     assert citation_recall(both, []) is None
+
+
+def test_evidence_in_prompt_is_the_share_of_gold_spans_a_shown_sentence_overlaps() -> None:
+    answer = make_answer("x [1]", [(chunk(DOC_A, 0, 300), 0.5)])
+    shown_a = ShownSpan(doc_id=DOC_A, start=140, end=200)  # overlaps the gold span in a
+    beside_b = ShownSpan(doc_id=DOC_B, start=40, end=90)  # starts where b's gold span ends
+    read = answer.model_copy(update={"shown_spans": (shown_a, beside_b), "prompt_tokens": 300})
+    assert evidence_in_prompt(read, GOLD) == 0.5
+    both = read.model_copy(update={"shown_spans": (shown_a, ShownSpan(doc_id=DOC_B, start=39, end=90))})
+    assert evidence_in_prompt(both, GOLD) == 1.0
+    assert evidence_in_prompt(read, []) is None  # unanswerable: no evidence to read
+
+
+def test_evidence_in_prompt_is_unknown_for_answers_recorded_without_their_prompt() -> None:
+    generated = make_answer("x [1]", [(chunk(DOC_A, 0, 300), 0.5)]).model_copy(update={"prompt_tokens": 800})
+    assert evidence_in_prompt(generated, GOLD) is None
+    gated = make_answer("De documenten zeggen hier niets over.", refused=True)  # refused before a prompt
+    assert evidence_in_prompt(gated, GOLD) == 0.0
+    assert (
+        score_answer(gated, key_facts=["x"], language="nl", answerable=True, spans=GOLD).evidence_in_prompt
+        == 0.0
+    )
 
 
 def test_language_match_ignores_markers() -> None:
