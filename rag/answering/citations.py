@@ -61,8 +61,7 @@ def _passage_facts(planned: PlannedPassage) -> set[str]:
 
 
 def _lexical_scores(
-    sentence: str, passages: Sequence[PlannedPassage], lang: str, analyser: TextAnalyser,
-    question: str = "",
+    sentence: str, passages: Sequence[PlannedPassage], lang: str, analyser: TextAnalyser, question: str,
 ) -> list[float]:  # fmt: skip
     """Per passage, the larger share of the sentence's words it holds, in either view of the
     analyser: plain stems (with the passage's date spelled out), or index terms, whose variant
@@ -77,9 +76,11 @@ def _lexical_scores(
     claims = claimed_terms(sentence, question, lang, analyser)
     for i, p in enumerate(passages):
         have = analyser.terms(texts[i], p.chunk.language)
-        plain = content_terms(texts[i], "nl") | content_terms(texts[i], "en")
-        claimed = [len(claim & (plain | have)) / len(claim) for claim in claims]
-        scores[i] = max([scores[i], *(len(said & have) / len(said) for said in views), *claimed])
+        found = [len(said & have) / len(said) for said in views]
+        if claims:  # the passage's plain stems are only needed to check a claim
+            held = have | content_terms(texts[i], "nl") | content_terms(texts[i], "en")
+            found += [len(claim & held) / len(claim) for claim in claims]
+        scores[i] = max([scores[i], *found])
     return scores
 
 
@@ -137,7 +138,7 @@ def _choose_sources(cited: list[int], scores: list[float], threshold: float) -> 
 
 def _support(
     sentence: str, cited: list[int], passages: Sequence[PlannedPassage], lang: str, threshold: float,
-    sim: Similarity | None, analyser: TextAnalyser, question: str = "",
+    sim: Similarity | None, analyser: TextAnalyser, question: str,
 ) -> tuple[tuple[int, ...], list[float]]:  # fmt: skip
     """Sources that support the sentence, and every passage's score.
 
