@@ -27,7 +27,7 @@ from eval.retrieval_metrics import (
     evidence_recall_at,
     score_item,
 )
-from rag.answering.evidence import rank_evidence
+from rag.answering.planner import Planner
 from rag.answering.sentence_vectors import SentenceVectors
 from rag.config import EmbedderName, Settings
 from rag.errors import IndexMismatchError, IndexMissingError, RagError
@@ -77,23 +77,14 @@ def evidence_recall(
 ) -> dict[str, dict[int, float]]:
     """Evidence-sentence recall@k of the sentence ranking the answer step uses, over the
     hybrid top `k` chunks: overall and per language and type ({group: {k: recall}})."""
-    vectors = SentenceVectors(retriever.embedder)
-    analyser = retriever.lexical.analyser
+    planner = Planner(retriever.settings, retriever.lexical, SentenceVectors(retriever.embedder))
     groups: dict[str, list[dict[int, float]]] = {}
     for item in items:
         if not item.answerable:
             continue
         query = item.retrieval_query()
         hits = retriever.search(query, k=k)
-        ranked = rank_evidence(
-            query,
-            item.language,
-            hits,
-            embed_sentences=vectors.embed,
-            embed_query=vectors.query,
-            analyser=analyser,
-            question_terms=set(retriever.lexical.analyse_query(query, item.language)),
-        )
+        ranked = planner.evidence(query, item.language, hits)
         recall = evidence_recall_at(ranked, evidence_spans(item, documents, corpus_dir))
         for group in ("all", f"language={item.language}", f"type={item.type}"):
             groups.setdefault(group, []).append(recall)
