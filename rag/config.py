@@ -75,9 +75,6 @@ class Settings(BaseSettings):
     # 0 offers top_k chunks instead, each trimmed to max_passage_tokens.
     evidence_sentences: int = Field(default=6, ge=0)
     max_evidence_tokens: int = Field(default=400, ge=16)
-    # A question that asks several things gets evidence for each part, the parts numbered in the
-    # prompt, and a sentence per part in the answer's grammar (rag/answering/parts.py).
-    question_parts: bool = True
     rrf_k: int = Field(default=60, ge=1)
     dense_weight: float = 1.0
     lexical_weight: float = 1.0

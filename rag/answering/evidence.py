@@ -92,21 +92,3 @@ def rank_evidence(
         ranked.append(EvidenceSentence(hit.chunk, start, end, text, float(cosine), score))
     ranked.sort(key=lambda s: -s.score)
     return ranked
-
-
-def interleave(rankings: Sequence[Sequence[EvidenceSentence]]) -> list[EvidenceSentence]:
-    """One ranking from several (the whole question's, then each part's): the best of each in
-    turn, then the second best of each, ...; a sentence already taken is skipped. So each part
-    of a question that asks several things gets its best sentence into the prompt's budget."""
-    merged: list[EvidenceSentence] = []
-    seen: set[tuple[str, int, int]] = set()
-    for rank in range(max((len(r) for r in rankings), default=0)):
-        for ranking in rankings:
-            if rank >= len(ranking):
-                continue
-            sentence = ranking[rank]
-            key = (sentence.doc_id, sentence.start, sentence.end)
-            if key not in seen:
-                seen.add(key)
-                merged.append(sentence)
-    return merged

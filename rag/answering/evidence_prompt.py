@@ -96,14 +96,13 @@ def plan_evidence_prompt(
     max_sentences: int,
     max_evidence_tokens: int,
     original_question: str | None = None,
-    parts: Sequence[str] = (),
 ) -> PromptPlan:
     """The prompt for `question` from its ranked evidence sentences (see the module's notes).
 
     Nothing is cut silently: a group that does not fit the context is listed in `left_out`;
     when not even one fits, a QuestionError says so."""
     budget = PromptBudget(
-        question, language, original_question, count_tokens, context_size, max_answer_tokens, parts
+        question, language, original_question, count_tokens, context_size, max_answer_tokens
     )
     groups = choose_evidence(
         ranked, max_sentences=max_sentences, max_tokens=max_evidence_tokens, count_tokens=count_tokens

@@ -44,7 +44,7 @@ def generate(
     request = GenerationRequest(
         task="answer",
         messages=plan.messages,
-        schema=answer_schema(len(plan.passages), min_sentences=len(plan.parts)),
+        schema=answer_schema(len(plan.passages)),
         max_tokens=max_tokens,
         temperature=temperature,
         question=question,

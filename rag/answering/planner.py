@@ -6,9 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rag.answering.evidence import EvidenceSentence, interleave, rank_evidence
+from rag.answering.evidence import EvidenceSentence, rank_evidence
 from rag.answering.evidence_prompt import plan_evidence_prompt
-from rag.answering.parts import question_parts
 from rag.answering.prompt import plan_prompt
 from rag.answering.sentence_vectors import SentenceVectors
 from rag.answering.types import PromptPlan
@@ -40,7 +39,6 @@ class Planner:
         """The prompt: the best evidence sentences, or the top k chunks trimmed; the model is
         asked to write in `write_language` (default: the question's, `lang`)."""
         settings = self.settings
-        parts = question_parts(question) if settings.question_parts else ()
         terms = set(self.lexical.analyse_query(question, lang))
         ranked = self.evidence(question, lang, hits, terms) if settings.evidence_sentences else []
         if ranked:
@@ -54,7 +52,6 @@ class Planner:
                 max_sentences=settings.evidence_sentences,
                 max_evidence_tokens=settings.max_evidence_tokens,
                 original_question=original,
-                parts=parts,
             )
         return plan_prompt(
             question,
@@ -68,23 +65,12 @@ class Planner:
             original_question=original,
             analyser=self.lexical.analyser,
             question_terms=terms,
-            parts=parts,
         )
 
     def evidence(
         self, question: str, lang: str, hits: Sequence[Hit], terms: set[str] | None = None
     ) -> list[EvidenceSentence]:
-        """The sentences of the hits, ranked as evidence for the question; for a question that
-        asks several things, the rankings for the whole and for each part taken in turn."""
-        whole = self._ranked(question, lang, hits, terms)
-        parts = question_parts(question) if self.settings.question_parts else ()
-        if not parts:
-            return whole
-        return interleave([whole, *(self._ranked(part, lang, hits) for part in parts)])
-
-    def _ranked(
-        self, question: str, lang: str, hits: Sequence[Hit], terms: set[str] | None = None
-    ) -> list[EvidenceSentence]:
+        """The sentences of the hits, ranked as evidence for the question."""
         return rank_evidence(
             question,
             lang,

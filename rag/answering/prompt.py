@@ -47,14 +47,12 @@ Answer language: Dutch (Nederlands).
 "sources": []}]}"""
 
 ELLIPSIS = " … "
-MAX_SENTENCES = 4  # in the model's answer
 # Tokens the chat template adds around each message (role tags, separators).
 TEMPLATE_OVERHEAD = 8
 
 
-def answer_schema(n_passages: int, min_sentences: int = 0) -> dict[str, Any]:
-    """JSON schema for the model's output; source numbers can only be passages that exist, and
-    a question in parts gets at least a sentence per part (`min_sentences`)."""
+def answer_schema(n_passages: int) -> dict[str, Any]:
+    """JSON schema for the model's output; source numbers can only be passages that exist."""
     source: dict[str, Any] = {"type": "integer", "enum": list(range(1, n_passages + 1))}
     if n_passages == 0:
         source = {"type": "integer", "enum": [0]}
@@ -70,8 +68,7 @@ def answer_schema(n_passages: int, min_sentences: int = 0) -> dict[str, Any]:
         "type": "object",
         "properties": {
             "answerable": {"type": "boolean"},
-            "sentences": {"type": "array", "items": sentence, "maxItems": MAX_SENTENCES}
-            | ({"minItems": min(min_sentences, MAX_SENTENCES)} if min_sentences > 0 else {}),
+            "sentences": {"type": "array", "items": sentence, "maxItems": 4},
         },
         "required": ["answerable", "sentences"],
     }
@@ -166,25 +163,11 @@ def passage_block(p: Passage) -> str:
     return f"[{p.n}] ({label})\n{p.text}"
 
 
-def _asked(label: str, question: str, parts: Sequence[str]) -> str:
-    """The question line; a question in parts is given as its numbered parts (parts.py)."""
-    if len(parts) < 2:
-        return f"{label}: {question}"
-    numbered = " ".join(f"({i}) {part}" for i, part in enumerate(parts, start=1))
-    return f"{label}, in {len(parts)} parts (answer each): {numbered}"
-
-
-def user_message(
-    question: str,
-    language: str,
-    passages: Sequence[Passage],
-    original: str | None,
-    parts: Sequence[str] = (),
-) -> str:
+def user_message(question: str, language: str, passages: Sequence[Passage], original: str | None) -> str:
     blocks = "\n\n".join(passage_block(p) for p in passages) or "(no passages)"
-    asked = _asked("Question", question, parts)
+    asked = f"Question: {question}"
     if original and original.strip() != question.strip():
-        asked = f"Follow-up question: {original}\n{_asked('Meaning', question, parts)}"
+        asked = f"Follow-up question: {original}\nMeaning: {question}"
     return f"Passages:\n\n{blocks}\n\n{asked}\nAnswer language: {PROMPT_NAMES.get(language, language)}."
 
 
@@ -209,14 +192,12 @@ class PromptBudget:
         count_tokens: Callable[[str], int],
         context_size: int,
         max_answer_tokens: int,
-        parts: Sequence[str] = (),
     ) -> None:
         self.question, self.language, self.original = question, language, original_question
-        self.parts = tuple(parts)
         self.count_tokens = count_tokens
         self.limit = context_size - max_answer_tokens
         self.fixed = count_tokens(SYSTEM_PROMPT) + count_tokens(
-            user_message(question, language, [], original_question, self.parts)
+            user_message(question, language, [], original_question)
         )
         self.used = self.fixed + 2 * TEMPLATE_OVERHEAD
         self.planned: list[PlannedPassage] = []
@@ -242,12 +223,9 @@ class PromptBudget:
         passages = [p.passage for p in self.planned]
         messages = (
             Message(role="system", content=SYSTEM_PROMPT),
-            Message(
-                role="user",
-                content=user_message(self.question, self.language, passages, self.original, self.parts),
-            ),
+            Message(role="user", content=user_message(self.question, self.language, passages, self.original)),
         )
-        return PromptPlan(messages, tuple(self.planned), tuple(self.left_out), self.used, self.parts)
+        return PromptPlan(messages, tuple(self.planned), tuple(self.left_out), self.used)
 
 
 def plan_prompt(
@@ -263,7 +241,6 @@ def plan_prompt(
     original_question: str | None = None,
     analyser: TextAnalyser,
     question_terms: set[str] | None = None,
-    parts: Sequence[str] = (),
 ) -> PromptPlan:
     """Fit as many of the best hits as the context allows after reserving room for the answer.
 
@@ -271,7 +248,7 @@ def plan_prompt(
     fits, a QuestionError says so (the question itself is never cut).
     """
     budget = PromptBudget(
-        question, language, original_question, count_tokens, context_size, max_answer_tokens, parts
+        question, language, original_question, count_tokens, context_size, max_answer_tokens
     )
     for hit in hits[:top_k]:
         shown = [span for p in budget.planned if p.chunk.doc_id == hit.chunk.doc_id for span in p.spans]

@@ -60,7 +60,6 @@ class PromptPlan:
     passages: tuple[PlannedPassage, ...]
     left_out: tuple[str, ...]  # chunk ids that did not fit the context budget
     prompt_tokens: int
-    parts: tuple[str, ...] = ()  # of a question that asks several things (parts.py)
 
 
 class RawSentence(BaseModel):
