@@ -9,6 +9,11 @@ from __future__ import annotations
 import json
 
 CSS = """
+/* Gradio's theme takes weight 600 of its font from a file that holds only "A", "B" and Cyrillic
+   letters, so in every semibold heading, title and button those two letters came from another font
+   than the rest ("NAVO" with a small "A"). The bold file Gradio ships holds the Latin letters. */
+@font-face { font-family: 'Source Sans Pro'; font-weight: 600; font-style: normal;
+  src: url('static/fonts/SourceSansPro/SourceSansPro-Bold.woff2') format('woff2'); }
 .gradio-container { max-width: 1340px !important; }
 #rag-title h1 { font-size: 1.35rem; margin: 0; }
 #rag-title p { margin: 2px 0 0; color: var(--body-text-color-subdued); font-size: .9rem; }
