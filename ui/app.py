@@ -110,7 +110,7 @@ def _chat_column() -> tuple[gr.Chatbot, gr.Textbox, tuple[gr.Button, gr.Button, 
     )  # fmt: skip
     with gr.Row(equal_height=True, elem_id="rag-input"):
         question = gr.Textbox(
-            placeholder="Type your question (Dutch or English) and press Enter",
+            placeholder="Ask in Dutch or English; Enter sends",
             show_label=False, container=False, lines=1, max_lines=4, scale=8, autofocus=True,
             elem_id="rag-question",
         )  # fmt: skip
@@ -133,7 +133,7 @@ def _settings_accordion(settings: Settings) -> list[Any]:
 def _feedback_row(settings: Settings, session: gr.State, chatbot: gr.Chatbot) -> gr.Markdown:
     with gr.Row(equal_height=True, elem_id="rag-feedback"):
         comment = gr.Textbox(
-            placeholder="Was the last answer right? Optional comment, then Good or Wrong",
+            placeholder="Comment on the last answer (optional)",
             show_label=False, container=False, scale=8, elem_id="rag-comment",
         )  # fmt: skip
         up = gr.Button("✓ Good", size="md", scale=0, min_width=104, elem_id="rag-up")
