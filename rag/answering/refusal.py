@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 
 from rag.text import TextAnalyser, spelled_numbers
+from rag.text.dates import MONTHS, calendar_words
 from rag.types import Hit
 
 REFUSAL_TEXT = {
@@ -50,6 +51,10 @@ REASONS = {
     "no_number": {
         "en": "the question asks for a number and the passages give none",
         "nl": "de vraag vraagt om een aantal en de passages geven er geen",
+    },
+    "no_date": {
+        "en": "the question asks for a date and the passages give none",
+        "nl": "de vraag vraagt om een datum en de passages geven er geen",
     },
     "other_language": {
         "en": "the question is in another language than Dutch or English",
@@ -117,6 +122,42 @@ def misses_asked_number(question: str, sentences: Sequence[str]) -> bool:
     return not any(spelled_numbers(s) - asked for s in sentences)
 
 
+# Questions that name the kind of date they ask for. A bare "wanneer"/"when" is left out: "after
+# the annexation of Crimea" answers it without a date.
+_ASKS_DATE = re.compile(
+    r"\b(welke datum|welke dag|welk jaar|what date|which date|what day|which day|what year|which year)\b",
+    re.IGNORECASE,
+)
+
+
+_YEAR = re.compile(r"\b(1[5-9]\d\d|2[01]\d\d)\b")
+_NUMERIC_DATE = re.compile(r"\b\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}\b")
+_MONTH_NAMES = "|".join(name for pair in MONTHS for name in pair)
+_DAY_OF_MONTH = re.compile(
+    rf"\b(\d{{1,2}})(?:e|ste|de|st|nd|rd|th)?\s+(?:{_MONTH_NAMES})\b|\b(?:{_MONTH_NAMES})\s+(\d{{1,2}})\b",
+    re.IGNORECASE,
+)
+
+
+def date_facts(text: str) -> set[str]:
+    """The dates a text gives, as keys: weekdays and months (either language), years, days of a
+    month, numeric dates. A count ("drie onderzeeërs") is none."""
+    days = {f"day:{a or b}" for a, b in _DAY_OF_MONTH.findall(text)}
+    years = {f"year:{y}" for y in _YEAR.findall(text)}
+    return calendar_words(text) | years | days | set(_NUMERIC_DATE.findall(text))
+
+
+def misses_asked_date(question: str, sentences: Sequence[str]) -> bool:
+    """True when the question asks for a date, day or year and no sentence of the answer gives
+    one that the question does not already hold: "Op welke datum stuurde Frankrijk in 2022 zijn
+    onderzeeërs op patrouille?" is not answered by a sentence whose only date is the 2022 it
+    repeats (nor by the "drie van haar vier" it counts)."""
+    if not _ASKS_DATE.search(question):
+        return False
+    asked = date_facts(question)
+    return not any(date_facts(s) - asked for s in sentences)
+
+
 # "Hoeveel F-35's stelt Nederland beschikbaar?" answered with "vier F-16's": a count of something
 # else. One of the first two words after "hoeveel" (the counted thing, or its noun after an
 # adjective: "how many tactical warheads") must come back in the answer. Uncountable words are
@@ -153,21 +194,27 @@ def counts_something_else(
 def count_mismatch(
     question: str, sentences: Sequence[str], language: str, analyser: TextAnalyser
 ) -> Reason | None:
-    """Why the answer to a how-many question is no answer (a key of REASONS), or None when it
-    is one. A question that also asks something else ("how many ... and when") is left alone:
+    """Why the answer to a how-many or which-date question is no answer (a key of REASONS), or
+    None when it is one. A question that also asks something else ("how many ... and when") is left alone:
     an answer to its other half is still an answer."""
     if asks_more(question):
         return None
     if misses_asked_number(question, sentences):
         return "no_number"
+    if misses_asked_date(question, sentences):
+        return "no_date"
     if counts_something_else(question, sentences, language, analyser):
         return "counts_else"
     return None
 
 
 # A second question joined to the first ("Hoeveel ... en wanneer ...?", "how many ... and who").
+# A preposition may come first ("..., en in welk jaar?", "and on which day"); a follow-up that
+# opens with "En ..." ("En van welke datum is het bericht?") asks one thing.
 _SECOND_QUESTION = re.compile(
-    r"\b(en|and)\s+(wat|welke|wie|waar|wanneer|hoe|waarom|what|which|who|where|when|how|why)\b", re.IGNORECASE
+    r"(?<=\w)[,;]?\s+(en|and)\s+((in|op|met|voor|van|door|bij|tot|on|at|with|for|from|by|to|of)\s+)?"
+    r"(wat|welke|welk|wie|waar|wanneer|hoe|waarom|what|which|who|whom|where|when|how|why)\b",
+    re.IGNORECASE,
 )
 
 

@@ -100,3 +100,45 @@ def test_the_hint_to_ask_in_the_sources_language_needs_most_passages_in_it() -> 
     assert hint("nl", ["nl", "nl"]) == ""
     assert hint("en", []) == ""
     assert hint("en", ["de", "de"]) == ""  # only Dutch and English are suggested
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "language"),
+    [
+        (
+            "Op welke datum stuurde Frankrijk in 2022 zijn onderzeeërs op patrouille?",
+            "Frankrijk stuurde in 2022 drie van haar vier onderzeeërs op patrouille.",  # counts, no date
+            "nl",
+        ),
+        (
+            "On which day did Putin announce the deployment in Belarus?",
+            "Putin announced the deployment in Belarus after a meeting with Loekasjenko.",
+            "en",
+        ),
+        ("In welk jaar werd de VJTF opgericht?", "De VJTF werd opgericht na de inval op de Krim.", "nl"),
+        ("En van welke datum is het bericht waarin ze dat zei?", "Het bericht gaat over kernwapens.", "nl"),
+    ],
+)
+def test_a_date_question_answered_without_a_new_date_is_no_answer(
+    question: str, answer: str, language: str
+) -> None:
+    assert count_mismatch(question, [answer], language, _ANALYSER) == "no_date"
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "language"),
+    [
+        ("Op welke dag kondigde Poetin het aan?", "Poetin kondigde het zaterdag aan.", "nl"),
+        ("On what date did the treaty enter into force?", "It entered into force on 5 February 2011.", "en"),
+        ("In welk jaar werd de VJTF opgericht?", "De VJTF werd in 2014 opgericht.", "nl"),
+        ("Op welke dag in juni 2024 sprak Poetin?", "Poetin sprak op 20 juni 2024.", "nl"),
+        ("On what date was it signed?", "It was signed on 08-04-2010 in Prague.", "en"),
+        ("When did the treaty enter into force?", "After both parliaments had ratified it.", "en"),
+        ("Op welke datum werd het verdrag getekend, en wie tekende het?", "De twee presidenten.", "nl"),
+        ("Op welke top werd daartoe besloten, en in welk jaar?", "Op de top in Wales.", "nl"),
+    ],
+)
+def test_a_date_question_answered_with_a_date_or_not_asking_one_passes(
+    question: str, answer: str, language: str
+) -> None:
+    assert count_mismatch(question, [answer], language, _ANALYSER) is None
