@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 
 from rag.text import TextAnalyser, spelled_numbers
-from rag.text.dates import MONTHS, calendar_words
+from rag.text.dates import date_facts
 from rag.types import Hit
 
 REFUSAL_TEXT = {
@@ -130,23 +130,6 @@ _ASKS_DATE = re.compile(
 )
 
 
-_YEAR = re.compile(r"\b(1[5-9]\d\d|2[01]\d\d)\b")
-_NUMERIC_DATE = re.compile(r"\b\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}\b")
-_MONTH_NAMES = "|".join(name for pair in MONTHS for name in pair)
-_DAY_OF_MONTH = re.compile(
-    rf"\b(\d{{1,2}})(?:e|ste|de|st|nd|rd|th)?\s+(?:{_MONTH_NAMES})\b|\b(?:{_MONTH_NAMES})\s+(\d{{1,2}})\b",
-    re.IGNORECASE,
-)
-
-
-def date_facts(text: str) -> set[str]:
-    """The dates a text gives, as keys: weekdays and months (either language), years, days of a
-    month, numeric dates. A count ("drie onderzeeërs") is none."""
-    days = {f"day:{a or b}" for a, b in _DAY_OF_MONTH.findall(text)}
-    years = {f"year:{y}" for y in _YEAR.findall(text)}
-    return calendar_words(text) | years | days | set(_NUMERIC_DATE.findall(text))
-
-
 def misses_asked_date(question: str, sentences: Sequence[str]) -> bool:
     """True when the question asks for a date, day or year and no sentence of the answer gives
     one that the question does not already hold: "Op welke datum stuurde Frankrijk in 2022 zijn
@@ -195,8 +178,8 @@ def count_mismatch(
     question: str, sentences: Sequence[str], language: str, analyser: TextAnalyser
 ) -> Reason | None:
     """Why the answer to a how-many or which-date question is no answer (a key of REASONS), or
-    None when it is one. A question that also asks something else ("how many ... and when") is left alone:
-    an answer to its other half is still an answer."""
+    None when it is one. A question that also asks something else ("how many ... and when") is
+    left alone: an answer to its other half is still an answer."""
     if asks_more(question):
         return None
     if misses_asked_number(question, sentences):

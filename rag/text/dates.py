@@ -44,6 +44,23 @@ def calendar_words(text: str) -> set[str]:
     return found
 
 
+_YEAR = re.compile(r"\b(1[5-9]\d\d|2[01]\d\d)\b")
+_NUMERIC_DATE = re.compile(r"\b\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}\b")
+_MONTH_NAMES = "|".join(name for pair in MONTHS for name in pair)
+_DAY_OF_MONTH = re.compile(
+    rf"\b(\d{{1,2}})(?:e|ste|de|st|nd|rd|th)?\s+(?:{_MONTH_NAMES})\b|\b(?:{_MONTH_NAMES})\s+(\d{{1,2}})\b",
+    re.IGNORECASE,
+)
+
+
+def date_facts(text: str) -> set[str]:
+    """The dates a text gives, as keys: weekdays and months (either language, as calendar_words),
+    years, days of a month, numeric dates. A count ("drie onderzeeërs") is none."""
+    days = {f"day:{a or b}" for a, b in _DAY_OF_MONTH.findall(text)}
+    years = {f"year:{y}" for y in _YEAR.findall(text)}
+    return calendar_words(text) | years | days | set(_NUMERIC_DATE.findall(text))
+
+
 def date_calendar(iso_date: str | None) -> set[str]:
     """The month and weekday of a document date ('2023-03-25' -> month 3, a Saturday); just the
     month when the day is not known, nothing when the date cannot be read."""
