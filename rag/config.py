@@ -114,10 +114,6 @@ class Settings(BaseSettings):
     # built-in model writes the question's language anyway in 46 of 53 English questions, and
     # the measured effect was mixed (BENCHMARKS.md, "Writing in the sources' language").
     write_in_source_language: bool = False
-    # Show the model the passages in the question's language, machine-translated by the model
-    # itself (cached beside the index), when they are in the other one
-    # (rag/answering/passage_translation.py).
-    translate_passages: bool = False
     fix_untranslated: bool = True  # re-translate answer sentences that kept source-language words
 
     # Ingest on Ray (`rag ingest --ray auto|ADDRESS`, rag/index/ray_ingest.py): the CPUs of the
@@ -133,11 +129,6 @@ class Settings(BaseSettings):
     @property
     def index_dir(self) -> Path:
         return self.data_dir / "index"
-
-    @property
-    def translations_path(self) -> Path:
-        """Machine translations of passages, by text and model (passage_translation.py)."""
-        return self.data_dir / "translations.jsonl"
 
     @property
     def feedback_path(self) -> Path:

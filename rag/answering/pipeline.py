@@ -19,7 +19,6 @@ from rag.answering.condense import condense, heuristic_standalone
 from rag.answering.draft import Draft, bounded_history, wrong_language_sentence
 from rag.answering.evidence import EvidenceSentence
 from rag.answering.generate import generate
-from rag.answering.passage_translation import PassageTranslator, TranslationCache
 from rag.answering.pivot import translate_answer, writing_language
 from rag.answering.planner import Planner
 from rag.answering.premise import DocumentTermIndex
@@ -72,12 +71,7 @@ class Assistant:
         # The one text analyser, shared with the lexical index (same variant table).
         self.analyser = self.retriever.lexical.analyser
         self.sentence_vectors = SentenceVectors(embedder)
-        translator = (
-            PassageTranslator(TranslationCache(settings.translations_path))
-            if settings.translate_passages
-            else None
-        )
-        self.planner = Planner(settings, self.retriever.lexical, self.sentence_vectors, translator)
+        self.planner = Planner(settings, self.retriever.lexical, self.sentence_vectors)
         # The model writes on while a sentence is checked, when both fit on the cores at once.
         self.generate_ahead = fits_beside(settings.llm_threads, settings.embed_threads)
         self.composer = Composer(
@@ -194,7 +188,6 @@ class Assistant:
         plan = self.planner.plan(standalone, hits, lang, k, gen, question if turns else None, write)
         yield StreamStatus(message="generating")
         draft = replace(draft, plan=plan, write_language=write if write != lang else None)
-        draft = draft.with_side_calls(plan.side_calls)
         generation = yield from generate(
             gen,
             plan,

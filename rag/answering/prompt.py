@@ -221,17 +221,11 @@ class PromptBudget:
         if self.left_out and not self.planned:  # e.g. a pasted document as the question
             raise no_room(self.fixed, *self._sizes)
         passages = [p.passage for p in self.planned]
-        messages = prompt_messages(self.question, self.language, passages, self.original)
+        messages = (
+            Message(role="system", content=SYSTEM_PROMPT),
+            Message(role="user", content=user_message(self.question, self.language, passages, self.original)),
+        )
         return PromptPlan(messages, tuple(self.planned), tuple(self.left_out), self.used)
-
-
-def prompt_messages(
-    question: str, language: str, passages: Sequence[Passage], original: str | None
-) -> tuple[Message, ...]:
-    return (
-        Message(role="system", content=SYSTEM_PROMPT),
-        Message(role="user", content=user_message(question, language, passages, original)),
-    )
 
 
 def plan_prompt(

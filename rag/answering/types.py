@@ -34,9 +34,6 @@ class PlannedPassage:
     passage: Passage
     chunk: Chunk
     spans: tuple[tuple[int, int], ...]  # document offsets of the kept sentences
-    # The passage's own words when the model was shown them in translation (passage.text is
-    # then the translation; rag/answering/passage_translation.py).
-    translated_from: str | None = None
 
     def sentences(self) -> list[tuple[int, int, str]]:
         """The sentences of the passage as the model saw it: (document start, end, text)."""
@@ -63,7 +60,6 @@ class PromptPlan:
     passages: tuple[PlannedPassage, ...]
     left_out: tuple[str, ...]  # chunk ids that did not fit the context budget
     prompt_tokens: int
-    side_calls: tuple[SideCall, ...] = ()  # what planning asked the model (translations)
 
 
 class RawSentence(BaseModel):
