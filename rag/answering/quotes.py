@@ -27,6 +27,7 @@ from rag.answering.injection import addresses_the_model
 from rag.answering.types import PlannedPassage, Quote
 from rag.corpus import split_sentences
 from rag.text import TextAnalyser
+from rag.text.questions import asks_more, asks_why, follows_on
 from rag.types import AnswerSentence, Citation
 
 # Cosine of a question (query prompt) with a passage sentence (document prompt). Below it the
@@ -39,13 +40,6 @@ MIN_WORDS = 6  # shorter pieces are headings, captions or credits
 # A quote that the answer already says in the same words adds nothing.
 ALREADY_SAID = 0.8
 _FOOTNOTE = re.compile(r"^\d+\s+\S|\bIbid\b")
-# Questions whose answer is usually in the sentence after the one that matches them: a reason,
-# a consequence, or a second question joined by "and".
-_ASKS_MORE = re.compile(
-    r"\b(waarom|why|hoe komt|wat volgt|what follows|met welk doel|for what purpose)\b"
-    r"|\b(en|and)\s+(wat|welke|wie|waar|wanneer|hoe|na|what|which|who|where|when|how|after)\b",
-    re.IGNORECASE,
-)
 
 
 # (sentences) -> their embeddings as rows (document prompt), (text) -> query embedding.
@@ -115,7 +109,7 @@ def choose_quotes(
     def worth_adding(follower: Quote) -> bool:
         if not _new(follower.text, said, language, analyser):
             return False
-        if _ASKS_MORE.search(question):
+        if asks_why(question) or asks_more(question) or follows_on(question):
             return True
         return float(embed_sentences([follower.text])[0] @ query) >= QUOTE_MIN_COSINE
 

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from rag.text import TextAnalyser, spelled_numbers
 from rag.text.dates import date_facts
+from rag.text.questions import asks_more
 from rag.types import Hit
 
 REFUSAL_TEXT = {
@@ -189,17 +190,3 @@ def count_mismatch(
     if counts_something_else(question, sentences, language, analyser):
         return "counts_else"
     return None
-
-
-# A second question joined to the first ("Hoeveel ... en wanneer ...?", "how many ... and who").
-# A preposition may come first ("..., en in welk jaar?", "and on which day"); a follow-up that
-# opens with "En ..." ("En van welke datum is het bericht?") asks one thing.
-_SECOND_QUESTION = re.compile(
-    r"(?<=\w)[,;]?\s+(en|and)\s+((in|op|met|voor|van|door|bij|tot|on|at|with|for|from|by|to|of)\s+)?"
-    r"(wat|welke|welk|wie|waar|wanneer|hoe|waarom|what|which|who|whom|where|when|how|why)\b",
-    re.IGNORECASE,
-)
-
-
-def asks_more(question: str) -> bool:
-    return bool(_SECOND_QUESTION.search(question))

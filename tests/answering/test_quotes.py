@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from rag.answering.citations import render_answer
 from rag.answering.quotes import candidate_sentences, choose_quotes, with_quotes
@@ -141,6 +142,19 @@ def test_a_plain_question_gets_the_next_sentence_only_when_that_is_close_to_it()
     assert alone.text.endswith("klein.")
     (run_on,) = _choose_in([REASON], "Hoe groot is de kans op escalatie?", follower_cosine=0.7)
     assert run_on.text.endswith("ingrijpen.")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Hoe groot is de kans op escalatie, en waarom?",  # a second question
+        "Hoe groot is de kans op escalatie? Wat leidde er niet toe?",  # two questions in a row
+        "En hoe groot is de kans op escalatie?",  # a follow-up asking for the next piece
+    ],
+)
+def test_a_question_that_asks_more_gets_the_next_sentence_however_far_it_is(question: str) -> None:
+    (quote,) = _choose_in([REASON], question)  # the next sentence is far from the question
+    assert quote.text.endswith("ingrijpen.")
 
 
 def test_when_the_answer_already_says_the_match_only_the_next_sentence_is_quoted() -> None:
