@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Sequence
+from difflib import SequenceMatcher
 
 from rag.answering.side import ask
 from rag.answering.types import RawSentence
@@ -26,6 +27,10 @@ FIX_PROMPT = (
 )
 MIN_CONFIDENCE = 0.9  # single words are hard to place: only the detector's sure cases count
 MIN_LETTERS = 4
+# Similarity (difflib ratio) above which a name in a fix is the original's, spelled otherwise:
+# 'belarussian'/'belarusian' 0.95, 'balistic'/'ballistic' 0.94, 'herz'/'hertz' 0.89; another
+# name is far below ('rutte'/'putin' 0.4).
+SAME_NAME_RATIO = 0.85
 MIN_NAME_CONFIDENCE = 0.75  # names are placed less surely than words ('Poetin' 0.76)
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
@@ -68,6 +73,12 @@ def _names(sentence: str) -> set[str]:
     return {fold(w) for w in _WORD.findall(sentence)[1:] if w[0].isupper()} - _translated_names()
 
 
+def _kept(name: str, words: set[str]) -> bool:
+    """The name is among `words`, or spelled almost alike: a fix that corrects a name's spelling
+    ('Belarussian' -> 'Belarusian', 'Balistic' -> 'Ballistic') keeps it; another name does not."""
+    return name in words or any(SequenceMatcher(None, name, w).ratio() >= SAME_NAME_RATIO for w in words)
+
+
 def _fixed(
     original: str, reply: str, words: Sequence[str], language: str, source_text: str, question: str
 ) -> bool:
@@ -77,7 +88,7 @@ def _fixed(
     if numbers(reply) != numbers(original):
         return False
     kept = {fold(w) for w in _WORD.findall(reply)}
-    if not (_names(original) - {fold(w) for w in words}) <= kept:
+    if not all(_kept(name, kept) for name in _names(original) - {fold(w) for w in words}):
         return False  # a name was dropped or changed on the way
     return len(foreign_words(reply, language, source_text, question)) < len(words)
 

@@ -74,6 +74,12 @@ def test_a_fix_that_changes_numbers_or_keeps_the_words_is_refused() -> None:
     assert _fix("The authors use the theory of the security dilemma from 1950.")[0] == MIXED  # Herz lost
 
 
+def test_a_fix_that_corrects_a_name_s_spelling_is_kept_and_one_that_swaps_a_name_is_not() -> None:
+    respelled = "The authors use John Hertz's theory of the security dilemma from 1950."
+    assert _fix(respelled)[0] == respelled
+    assert _fix("The authors use John Mearsheimer's theory of the security dilemma from 1950.")[0] == MIXED
+
+
 CORPUS = (
     "De NAVO besloot tijdens de top in Wales tot de oprichting van een snelle interventiemacht. "
     "Die kan binnen enkele dagen naar Polen en de Baltische staten worden verplaatst.\n"
