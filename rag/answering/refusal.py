@@ -4,7 +4,7 @@ checks that turn a grounded non-answer to a how-many question into a refusal."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from rag.text import TextAnalyser, spelled_numbers
 from rag.text.dates import date_facts
@@ -117,10 +117,13 @@ def misses_asked_number(question: str, sentences: Sequence[str]) -> bool:
     """True when the question asks for a number and no sentence of the answer gives one, in
     digits or in words, that the question does not already hold: "Hoeveel geld zegde Zuid-Korea
     in juni 2024 toe?" is not answered by a sentence whose only number is the 2024 it repeats."""
-    if not asks_for_number(question):
-        return False
-    asked = spelled_numbers(question)
-    return not any(spelled_numbers(s) - asked for s in sentences)
+    return asks_for_number(question) and _gives_none_new(spelled_numbers, question, sentences)
+
+
+def _gives_none_new(facts: Callable[[str], set[str]], question: str, sentences: Sequence[str]) -> bool:
+    """No sentence gives a fact (a number, a date) beyond the ones the question already holds."""
+    asked = facts(question)
+    return not any(facts(s) - asked for s in sentences)
 
 
 # Questions that name the kind of date they ask for. A bare "wanneer"/"when" is left out: "after
@@ -136,10 +139,7 @@ def misses_asked_date(question: str, sentences: Sequence[str]) -> bool:
     one that the question does not already hold: "Op welke datum stuurde Frankrijk in 2022 zijn
     onderzeeërs op patrouille?" is not answered by a sentence whose only date is the 2022 it
     repeats (nor by the "drie van haar vier" it counts)."""
-    if not _ASKS_DATE.search(question):
-        return False
-    asked = date_facts(question)
-    return not any(date_facts(s) - asked for s in sentences)
+    return bool(_ASKS_DATE.search(question)) and _gives_none_new(date_facts, question, sentences)
 
 
 # "Hoeveel F-35's stelt Nederland beschikbaar?" answered with "vier F-16's": a count of something
