@@ -136,7 +136,8 @@ def from_glossary(text: str, words: Sequence[str], language: str) -> tuple[str, 
         if term is None:
             left.append(word)
         else:
-            text = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", term, text)
+            literal = term.replace("\\", r"\\")  # a backslash in re.sub's replacement is special
+            text = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", literal, text)
             if text.startswith(term):  # the sentence opened with the word
                 text = term[0].upper() + text[1:]
     return text, left

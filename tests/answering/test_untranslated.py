@@ -7,6 +7,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
+from rag.answering import untranslated
 from rag.answering.output import RawSentence
 from rag.answering.untranslated import fix_untranslated, foreign_words, glossary_term
 from rag.generators.base import GenerationRequest
@@ -174,3 +177,9 @@ def test_pipeline_fixes_an_english_answer_before_checking_it(tmp_path: Path) -> 
     kept = off.answer(question)
     assert "interventiemacht" in " ".join([kept.text, *kept.dropped_sentences])
     assert "translate" not in calls
+
+
+def test_a_term_is_put_in_literally(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(untranslated, "glossary_term", lambda word, language: r"\1 & \g<0>")
+    text, left = untranslated.from_glossary("The Wenen document.", ["Wenen"], "en")
+    assert text == r"The \1 & \g<0> document." and left == []
