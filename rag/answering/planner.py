@@ -79,4 +79,5 @@ class Planner:
             embed_query=self.vectors.query,
             analyser=self.lexical.analyser,
             question_terms=terms if terms is not None else set(self.lexical.analyse_query(question, lang)),
+            term_weight=self.lexical.idf,
         )

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -137,6 +138,18 @@ class LexicalIndex:
         index._vocab = {token: i for i, token in enumerate(vocab)}
         index._postings = postings if size else None
         return index
+
+    def idf(self, term: str) -> float:
+        """BM25's inverse document frequency of an analysed term over the chunks (a term in no
+        chunk gets the highest)."""
+        position = self._vocab.get(term)
+        postings = self._postings
+        found = (
+            0
+            if position is None or postings is None
+            else int(postings.indptr[position + 1] - postings.indptr[position])
+        )
+        return math.log((self._size - found + 0.5) / (found + 0.5) + 1.0)
 
     def analyse_query(self, query: str, language: str) -> list[str]:
         """Tokens of the query under its own and every corpus language, without repeats. The

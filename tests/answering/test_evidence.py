@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pytest
 
 from eval.retrieval_metrics import evidence_recall_at
 from rag.answering.evidence import candidates, chunk_sentences, rank_evidence
 from rag.answering.pipeline import Assistant
 from rag.testing import make_test_assistant
+from rag.text import TextAnalyser
+from rag.types import Chunk, Hit
 
 
 @dataclass(frozen=True)
@@ -60,3 +63,44 @@ def test_evidence_recall_counts_the_gold_spans_the_top_k_sentences_overlap(assis
     ranked = [elsewhere, second, first]
     gold = [first, Span(chunk.doc_id, second.end - 1, second.end + 5)]  # one overlaps only partly
     assert evidence_recall_at(ranked, gold, ks=(1, 2, 3)) == {1: 0.0, 2: 0.5, 3: 1.0}
+
+
+def test_a_word_in_few_chunks_has_a_higher_idf_than_one_in_many(assistant: Assistant) -> None:
+    lexical = assistant.retriever.lexical
+    (common,) = lexical.analyser.query_terms("NAVO", ("nl",))
+    (rare,) = lexical.analyser.query_terms("Iskander", ("nl",))
+    in_chunks = [
+        sum(term in lexical.analyser.terms(c.text, c.language) for c in assistant.index.chunks)
+        for term in (common, rare)
+    ]
+    assert in_chunks[0] > in_chunks[1] > 0  # what the idf should reflect
+    assert lexical.idf(rare) > lexical.idf(common) > 0
+    assert lexical.idf("nowhere-in-the-corpus") > lexical.idf(rare)
+
+
+def test_a_sentence_with_the_rare_question_word_outranks_one_with_the_common_word() -> None:
+    text = "De NAVO oefende in het noorden. Iskander raketten staan in Kaliningrad."
+    chunk = Chunk(
+        id="d:0000", doc_id="d", doc_title="t", ordinal=0, start=0, end=len(text), text=text, n_tokens=20
+    )
+    hits = [Hit(chunk=chunk, score=1.0, rank=1)]
+    analyser = TextAnalyser()
+    asked = {*analyser.terms("NAVO", "nl"), *analyser.terms("Iskander", "nl")}
+
+    def rank(weights: dict[str, float] | None) -> list[str]:
+        ranked = rank_evidence(
+            "NAVO Iskander",
+            "nl",
+            hits,
+            embed_sentences=lambda texts: np.zeros((len(texts), 4)),  # the cosines tie at 0
+            embed_query=lambda text: np.ones(4),
+            analyser=analyser,
+            question_terms=asked,
+            term_weight=None if weights is None else weights.__getitem__,
+        )
+        return [s.text for s in ranked]
+
+    (navo,) = analyser.terms("NAVO", "nl")
+    (iskander,) = analyser.terms("Iskander", "nl")
+    assert rank({navo: 0.2, iskander: 3.0})[0].startswith("Iskander")
+    assert rank({navo: 3.0, iskander: 0.2})[0].startswith("De NAVO")
